@@ -1,0 +1,1 @@
+"""Configuration: the typed settings object and the TOML files beside it."""

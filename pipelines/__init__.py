@@ -1,0 +1,1 @@
+"""Pipelines: sources, mapping onto canonical records, validation, quarantine, loads."""

@@ -1,0 +1,1 @@
+"""The warehouse: schema, calendar, org rollup, metric registry, snapshots, query API."""

@@ -1,0 +1,97 @@
+"""``python -m warehouse``: read indicators from the published snapshot."""
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from enum import Enum
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from config.settings import SettingsError, load_settings
+from warehouse.metrics import REGISTRY, Period, query
+from warehouse.snapshots import NoSnapshot, Reader
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter warehouse.")
+err = Console(stderr=True)
+
+
+class Format(str, Enum):
+    json = "json"
+    table = "table"
+
+
+class By(str, Enum):
+    unit = "unit"
+
+
+class StructureChoice(str, Enum):
+    current = "current"
+    historical = "historical"
+
+
+def _date(text: str):
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def _json_value(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+@app.command()
+def metric(
+    name: Annotated[str, typer.Argument(help="Metric name (see `metrics`)")],
+    date_from: Annotated[str, typer.Option("--from", help="First day YYYY-MM-DD")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day YYYY-MM-DD")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date of point-in-time metrics (default --to)")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Only this unit (with its predecessors)")] = None,
+    by: Annotated[Optional[list[By]], typer.Option("--by", help="Cut by")] = None,
+    structure: Annotated[StructureChoice, typer.Option(help="Units as now, or as they were")] = StructureChoice.current,
+    fmt: Annotated[Format, typer.Option("--format", help="json or table")] = Format.table,
+):
+    """Compute one metric over a period."""
+    if name not in REGISTRY:
+        err.print(f"[red]Unknown metric '{name}'. Known: {', '.join(REGISTRY)}[/red]")
+        raise typer.Exit(2)
+    try:
+        period = Period(_date(date_from), _date(date_to))
+        reader = Reader(load_settings())
+        frame = query(name, period, by=[b.value for b in by or ()],
+                      as_of=_date(as_of) if as_of else None, unit=unit,
+                      structure=structure.value, reader=reader)
+    except (ValueError, SettingsError, NoSnapshot) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    rows = [{k: _json_value(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    if fmt is Format.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return
+    table = Table(title=f"{REGISTRY[name].label_vi} ({date_from} – {date_to})")
+    for column in frame.columns:
+        table.add_column(column, justify="right" if column != "unit_code" else "left")
+    for row in rows:
+        table.add_row(*("—" if v is None else str(v) for v in row.values()))
+    Console().print(table)
+
+
+@app.command("metrics")
+def list_metrics():
+    """List the metric registry."""
+    table = Table(title="Metric registry")
+    for column in ("name", "label (vi)", "format", "grain", "cut by"):
+        table.add_column(column)
+    for m in REGISTRY.values():
+        table.add_row(m.name, m.label_vi, m.format, m.grain, ", ".join(m.dimensions))
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,79 @@
+"""Writing deliveries into the writer database: upsert by key, quarantine, run log.
+
+The pipelines decide what is valid; this module owns the SQL that stores it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from warehouse.db import read_sql
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a dataset is stored and how a newer version of a record is recognised.
+
+    ``versioned`` records carry ``updated_at``: a later one replaces the stored one.
+    Others (units, procedures, budget rows) are replaced when any value differs.
+    """
+
+    table: str
+    keys: tuple[str, ...]
+    columns: tuple[str, ...]
+    versioned: bool
+
+    def _newer(self) -> str:
+        if self.versioned:
+            return "incoming.updated_at > stored.updated_at"
+        values = [c for c in self.columns if c not in self.keys]
+        incoming = ", ".join(f"incoming.{c}" for c in values)
+        stored = ", ".join(f"stored.{c}" for c in values)
+        return f"row({incoming}) is distinct from row({stored})"
+
+
+def merge(con: duckdb.DuckDBPyConnection, target: Target, incoming: pd.DataFrame) -> tuple[int, int]:
+    """Upsert ``incoming`` into the target table; return (loaded, unchanged)."""
+    con.register("incoming", incoming)
+    try:
+        con.execute(read_sql("load/classify").format(
+            table=target.table, keys=", ".join(target.keys),
+            first_key=target.keys[0], newer=target._newer(),
+        ))
+        counts = dict(con.execute(
+            "select _action, count(*) from incoming_classified group by _action"
+        ).fetchall())
+        con.execute(read_sql("load/apply").format(
+            table=target.table, columns=", ".join(target.columns),
+            key_match=" and ".join(f"stored.{k} = i.{k}" for k in target.keys),
+        ))
+        con.execute("drop table incoming_classified")
+    finally:
+        con.unregister("incoming")
+    return counts.get("new", 0) + counts.get("replace", 0), counts.get("unchanged", 0)
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    """Store rejected rows (columns: run_id, dataset, source, row_number, reason, record, quarantined_at)."""
+    if rows.empty:
+        return
+    con.register("quarantined_rows", rows)
+    try:
+        con.execute(read_sql("load/quarantine"))
+    finally:
+        con.unregister("quarantined_rows")
+
+
+def start_run(con, **params) -> None:
+    con.execute(read_sql("load/run_start"), params)
+
+
+def finish_run(con, **params) -> None:
+    con.execute(read_sql("load/run_finish"), params)
+
+
+def known_codes(con, table: str, column: str) -> set[str]:
+    """Every stored value of a code column (tables and columns from the registry)."""
+    return {row[0] for row in con.execute(f"select {column} from {table}").fetchall()}

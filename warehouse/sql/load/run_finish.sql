@@ -1,0 +1,9 @@
+update run_log
+set finished_at = $finished_at,
+    status = $status,
+    rows_read = $rows_read,
+    rows_loaded = $rows_loaded,
+    rows_unchanged = $rows_unchanged,
+    rows_quarantined = $rows_quarantined,
+    error = $error
+where run_id = $run_id

@@ -1,0 +1,5 @@
+select run_id, dataset, source, started_at, finished_at, status,
+       rows_read, rows_loaded, rows_unchanged, rows_quarantined, error
+from run_log
+order by started_at desc, run_id
+limit $limit
