@@ -20,7 +20,7 @@ from warehouse.db import writer
 from warehouse.snapshots import publish
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter pipelines.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _settings():

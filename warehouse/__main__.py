@@ -16,7 +16,7 @@ from warehouse.metrics import REGISTRY, Period, query
 from warehouse.snapshots import NoSnapshot, Reader
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter warehouse.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class Format(str, Enum):

@@ -1,0 +1,27 @@
+"""Entry point: settings, the embedded default's data, then serve on 127.0.0.1:8050."""
+from __future__ import annotations
+
+import sys
+
+from config.settings import SettingsError, load_settings
+
+
+def main() -> int:
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    from dashboard.app import create_app
+    from pipelines.bootstrap import ensure_data
+
+    version = ensure_data(settings)
+    print(f"Data version: {version or 'none (no data published)'}")
+    app = create_app(settings)
+    print(f"Serving on http://{settings.host}:{settings.port}")
+    app.run(host=settings.host, port=settings.port, debug=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

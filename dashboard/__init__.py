@@ -1,0 +1,1 @@
+"""The Dash/Flask app: frame, shared components, formats, catalogues."""

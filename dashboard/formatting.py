@@ -1,0 +1,46 @@
+"""Numbers, dates and money in the reader's locale (1.234.567,8 and dd/mm/yyyy in vi)."""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal, format_percent
+
+from dashboard.i18n import t
+
+NO_DATA = "—"
+LOCALES = {"vi": "vi_VN", "en": "en_GB"}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def percent(value, language: str = "vi") -> str:
+    """A 0–1 fraction as a percentage with one decimal; no data shows as a dash."""
+    if _missing(value):
+        return NO_DATA
+    return format_percent(value, format="#,##0.0%", locale=LOCALES[language])
+
+
+def count(value, language: str = "vi") -> str:
+    if _missing(value):
+        return NO_DATA
+    return format_decimal(int(value), format="#,##0", locale=LOCALES[language])
+
+
+def billions(amount_vnd, language: str = "vi") -> str:
+    """Money in tỷ đồng (billions of VND), as the screens show it."""
+    if _missing(amount_vnd):
+        return NO_DATA
+    value = format_decimal(amount_vnd / 1e9, format="#,##0.0", locale=LOCALES[language])
+    return t("money.billion", language, value=value)
+
+
+def day(value: date, language: str = "vi") -> str:
+    return format_date(value, "dd/MM/yyyy", locale=LOCALES[language])
+
+
+def moment(value: datetime, language: str = "vi") -> str:
+    return format_datetime(value, "HH:mm dd/MM/yyyy", locale=LOCALES[language])
