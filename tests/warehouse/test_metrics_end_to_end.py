@@ -1,0 +1,225 @@
+"""Demo → ingest → each indicator equals a count computed here from the generated files.
+
+The expected values are computed independently with pandas and plain Python, following
+DOMAIN.md line by line; nothing here calls the warehouse's SQL or calendar.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tomllib
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo
+
+import holidays
+import pandas as pd
+import pytest
+
+from config.settings import CONFIG_DIR
+from warehouse.metrics import Period, query
+from warehouse.snapshots import Reader
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+CLOSED = {"finished", "rejected", "withdrawn"}
+PERIODS = [
+    Period(date(2026, 2, 1), date(2026, 2, 28)),  # Tết 2026
+    Period(date(2025, 1, 1), date(2025, 12, 31)),  # the year of the mergers
+    Period(date(2026, 11, 1), date(2026, 11, 20)),  # the current month, many dossiers open
+]
+
+_overrides = tomllib.loads((CONFIG_DIR / "calendar.toml").read_text(encoding="utf-8"))
+_vn_holidays = holidays.country_holidays("VN", years=range(2023, 2029))
+_worked = {date.fromisoformat(d) for d in _overrides["working_days"]}
+_off = {date.fromisoformat(d) for d in _overrides["extra_days_off"]}
+
+
+def _is_working(day: date) -> bool:
+    if day in _worked:
+        return True
+    return day.weekday() < 5 and day not in _vn_holidays and day not in _off
+
+
+@cache
+def _nth_working_day_after(day: date, n: int) -> date:
+    while n > 0:
+        day += timedelta(days=1)
+        n -= _is_working(day)
+    return day
+
+
+def _local(text: str) -> datetime | None:
+    if not text:
+        return None
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is not None:
+        value = value.astimezone(VN).replace(tzinfo=None)
+    return value
+
+
+@pytest.fixture(scope="module")
+def files(demo):
+    settings, files, results = demo
+    raw = {name: pd.read_csv(path, dtype=str, keep_default_na=False) for name, path in files.items()}
+    for name, result in results.items():
+        assert result.quarantined == 0, f"demo {name} has quarantined rows"
+        assert result.read == result.loaded == len(raw[name])
+    return settings, raw
+
+
+def _rollup(units: pd.DataFrame):
+    successor = {r.unit_code: r.successor_code or None for r in units.itertuples()}
+
+    def current(code):
+        while successor.get(code):
+            code = successor[code]
+        return code
+
+    return current
+
+
+def _expected_on_time(raw, period: Period, structure: str) -> dict:
+    legal = dict(zip(raw["procedures"]["procedure_code"], raw["procedures"]["legal_days"].astype(int)))
+    current = _rollup(raw["units"])
+    start = datetime.combine(period.start, time.min)
+    end = datetime.combine(period.end, time(23, 59, 59))
+    counts: dict = {}
+    for r in raw["dossiers"].itertuples():
+        received = _local(r.received_at)
+        due = _local(r.due_at) or datetime.combine(
+            _nth_working_day_after(received.date(), legal[r.procedure_code]), time(23, 59, 59))
+        effective_due = due + timedelta(days=float(r.supplement_days or 0))
+        finished = _local(r.finished_at)
+        closed_at = finished if r.status in CLOSED else None
+        if received > end or (closed_at is not None and closed_at < start):
+            continue  # not handled in the period
+        if int(r.supplement_count or 0) > 1:
+            on_time = False
+        elif closed_at is not None and closed_at <= end:
+            on_time = closed_at <= effective_due
+        else:
+            on_time = effective_due >= end
+        unit = current(r.unit_code) if structure == "current" else r.unit_code
+        num, den = counts.get(unit, (0, 0))
+        counts[unit] = (num + on_time, den + 1)
+    return counts
+
+
+def _expected_overdue(raw, as_of: date) -> dict:
+    current = _rollup(raw["units"])
+    counts: dict = {}
+    for r in raw["tasks"].itertuples():
+        if date.fromisoformat(r.assigned_on) > as_of:
+            continue
+        completed = date.fromisoformat(r.completed_on) if r.completed_on else None
+        overdue = (completed is None or completed > as_of) and bool(r.due_on) and \
+            date.fromisoformat(r.due_on) < as_of
+        unit = current(r.lead_unit_code)
+        num, den = counts.get(unit, (0, 0))
+        counts[unit] = (num + overdue, den + 1)
+    return counts
+
+
+def _expected_budget(raw, as_of: date) -> dict:
+    current = _rollup(raw["units"])
+    b = raw["budget"].copy()
+    b = b[(b["fiscal_year"].astype(int) == as_of.year) & (b["as_of"] <= as_of.isoformat())]
+    latest = b.sort_values("as_of").groupby(["unit_code", "category", "line_code"]).tail(1)
+    counts: dict = {}
+    for r in latest.itertuples():
+        unit = current(r.unit_code)
+        num, den = counts.get(unit, (0, 0))
+        counts[unit] = (num + int(r.disbursed_amount), den + int(r.plan_amount))
+    return counts
+
+
+def _total(counts: dict) -> tuple[int, int]:
+    return sum(n for n, _ in counts.values()), sum(d for _, d in counts.values())
+
+
+def _as_dict(frame: pd.DataFrame) -> dict:
+    return {r.unit_code: (int(r.numerator), int(r.denominator)) for r in frame.itertuples()}
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.start}..{p.end}")
+def test_dossier_on_time_rate(files, period):
+    settings, raw = files
+    reader = Reader(settings)
+    for structure in ("current", "historical"):
+        expected = _expected_on_time(raw, period, structure)
+        got = query("dossier_on_time_rate", period, by=["unit"], structure=structure, reader=reader)
+        assert _as_dict(got) == expected
+        for row in got.itertuples():
+            assert row.value == pytest.approx(row.numerator / row.denominator)
+    total = query("dossier_on_time_rate", period, reader=reader).iloc[0]
+    num, den = _total(_expected_on_time(raw, period, "current"))
+    assert (total.numerator, total.denominator) == (num, den) and den > 0
+    assert total.value == pytest.approx(num / den)
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.start}..{p.end}")
+def test_task_overdue(files, period):
+    settings, raw = files
+    expected = _expected_overdue(raw, period.end)
+    got = query("task_overdue", period, by=["unit"], reader=Reader(settings))
+    assert _as_dict(got) == expected
+    assert (got["value"] == got["numerator"]).all()
+    assert sum(n for n, _ in expected.values()) > 0
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.start}..{p.end}")
+def test_budget_disbursement_rate(files, period):
+    settings, raw = files
+    expected = _expected_budget(raw, period.end)
+    reader = Reader(settings)
+    assert _as_dict(query("budget_disbursement_rate", period, by=["unit"], reader=reader)) == expected
+    total = query("budget_disbursement_rate", period, reader=reader).iloc[0]
+    num, den = _total(expected)
+    assert (total.numerator, total.denominator) == (num, den)
+    assert total.value == pytest.approx(num / den)
+
+
+def test_scope_and_unit_filter(files):
+    settings, raw = files
+    period = PERIODS[1]
+    reader = Reader(settings)
+    by_unit = _as_dict(query("dossier_on_time_rate", period, by=["unit"], reader=reader))
+    some = sorted(by_unit)[:2]
+    scoped = _as_dict(query("dossier_on_time_rate", period, by=["unit"], scope=set(some), reader=reader))
+    assert scoped == {u: by_unit[u] for u in some}
+    one = query("dossier_on_time_rate", period, unit=some[0], reader=reader).iloc[0]
+    assert (one.unit_code, (one.numerator, one.denominator)) == (some[0], by_unit[some[0]])
+    nothing = query("dossier_on_time_rate", period, scope=set(), reader=reader).iloc[0]
+    assert nothing.denominator == 0 and pd.isna(nothing.value)  # no data, never 0 % or 100 %
+
+
+def test_rollup_to_current_structure_moves_old_units(files):
+    settings, raw = files
+    successors = raw["units"][raw["units"]["successor_code"] != ""]
+    assert len(successors) > 60  # 63 old provincial departments, predecessor ministry units
+    historical = query("dossier_on_time_rate", PERIODS[1], by=["unit"], structure="historical",
+                       reader=Reader(settings))
+    assert set(historical["unit_code"]) & set(successors["unit_code"])
+
+
+def test_cli_json(files):
+    settings, raw = files
+    env = {"OPSCENTER_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "warehouse", "metric", "dossier_on_time_rate", "--from", "2025-01-01",
+         "--to", "2025-12-31", "--by", "unit", "--format", "json"],
+        capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    expected = _expected_on_time(raw, PERIODS[1], "current")
+    assert {r["unit_code"]: (r["numerator"], r["denominator"]) for r in rows} == expected
+    assert set(rows[0]) == {"unit_code", "value", "numerator", "denominator"}
+    done = subprocess.run(
+        [sys.executable, "-m", "warehouse", "metric", "budget_disbursement_rate", "--from", "2026-01-01",
+         "--to", "2026-11-20", "--as-of", "2026-03-31", "--format", "json"],
+        capture_output=True, text=True, env=env, timeout=120)
+    total = json.loads(done.stdout)
+    num, den = _total(_expected_budget(raw, date(2026, 3, 31)))
+    assert total == [{"unit_code": None, "value": pytest.approx(num / den), "numerator": num,
+                      "denominator": den}]
