@@ -225,5 +225,11 @@ def test_cli_json_and_unreadable_files(loaded, tmp_path):
 
     status = _cli(settings, "status", "--json")
     assert status.returncode == 0, status.stderr
-    runs = json.loads(status.stdout)["runs"]
-    assert [r["status"] for r in runs[:4]] == ["failed", "failed", "failed", "success"]
+    report = json.loads(status.stdout)
+    assert [r["status"] for r in report["runs"][:4]] == ["failed", "failed", "failed", "success"]
+    assert {q["dataset"]: q["rows"] for q in report["quarantine"]} == {"units": 4, "procedures": 1,
+                                                                      "dossiers": 1}
+    again = _cli(settings, "ingest", "dossiers", str(path), "--json")
+    assert json.loads(again.stdout)["quarantined"] == 1  # the run counts its own bad rows ...
+    report = json.loads(_cli(settings, "status", "--json").stdout)
+    assert {q["dataset"]: q["rows"] for q in report["quarantine"]}["dossiers"] == 1  # ... listed once
