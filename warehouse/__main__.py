@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import json
-import math
 from datetime import datetime
 from enum import Enum
 from typing import Annotated, Optional
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -18,19 +18,11 @@ from warehouse.snapshots import NoSnapshot, Reader
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter warehouse.")
 err = Console(stderr=True, soft_wrap=True)
 
-
-class Format(str, Enum):
-    json = "json"
-    table = "table"
-
-
-class By(str, Enum):
-    unit = "unit"
-
-
-class StructureChoice(str, Enum):
-    current = "current"
-    historical = "historical"
+Format = Enum("Format", {"json": "json", "table": "table"}, type=str)
+By = Enum("By", {d: d for d in ("unit", "kind", "field", "procedure", "source", "category",
+                                 "day", "week", "month", "quarter", "year", "gov_month")}, type=str)
+Structure = Enum("Structure", {"current": "current", "historical": "historical"}, type=str)
+Kind = Enum("Kind", {"ministry_unit": "ministry_unit", "province_dept": "province_dept"}, type=str)
 
 
 def _date(text: str):
@@ -41,7 +33,7 @@ def _date(text: str):
 
 
 def _json_value(value):
-    if isinstance(value, float) and math.isnan(value):
+    if pd.isna(value):
         return None
     return value.item() if hasattr(value, "item") else value
 
@@ -51,10 +43,11 @@ def metric(
     name: Annotated[str, typer.Argument(help="Metric name (see `metrics`)")],
     date_from: Annotated[str, typer.Option("--from", help="First day YYYY-MM-DD")],
     date_to: Annotated[str, typer.Option("--to", help="Last day YYYY-MM-DD")],
-    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Date of point-in-time metrics (default --to)")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="Day of point-in-time metrics (default --to)")] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="Only this unit (with its predecessors)")] = None,
-    by: Annotated[Optional[list[By]], typer.Option("--by", help="Cut by")] = None,
-    structure: Annotated[StructureChoice, typer.Option(help="Units as now, or as they were")] = StructureChoice.current,
+    kind: Annotated[Optional[Kind], typer.Option("--kind", help="Only units of this kind")] = None,
+    by: Annotated[Optional[list[By]], typer.Option("--by", help="Cut by (repeatable)")] = None,
+    structure: Annotated[Structure, typer.Option(help="Units as now, or as they were")] = Structure.current,
     fmt: Annotated[Format, typer.Option("--format", help="json or table")] = Format.table,
 ):
     """Compute one metric over a period."""
@@ -63,10 +56,10 @@ def metric(
         raise typer.Exit(2)
     try:
         period = Period(_date(date_from), _date(date_to))
-        reader = Reader(load_settings())
         frame = query(name, period, by=[b.value for b in by or ()],
                       as_of=_date(as_of) if as_of else None, unit=unit,
-                      structure=structure.value, reader=reader)
+                      kind=kind.value if kind else None, structure=structure.value,
+                      reader=Reader(load_settings()))
     except (ValueError, SettingsError, NoSnapshot) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
@@ -76,20 +69,27 @@ def metric(
         return
     table = Table(title=f"{REGISTRY[name].label_vi} ({date_from} – {date_to})")
     for column in frame.columns:
-        table.add_column(column, justify="right" if column != "unit_code" else "left")
+        table.add_column(column)
     for row in rows:
         table.add_row(*("—" if v is None else str(v) for v in row.values()))
     Console().print(table)
 
 
 @app.command("metrics")
-def list_metrics():
+def list_metrics(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False):
     """List the metric registry."""
+    entries = [{"name": m.name, "label_vi": m.label_vi, "label_en": m.label_en,
+                "description_vi": m.description_vi, "description_en": m.description_en,
+                "format": m.format, "grain": m.grain, "dimensions": list(m.dimensions)}
+               for m in REGISTRY.values()]
+    if as_json:
+        print(json.dumps(entries, ensure_ascii=False))
+        return
     table = Table(title="Metric registry")
-    for column in ("name", "label (vi)", "format", "grain", "cut by"):
+    for column in ("name", "label_vi", "format", "grain", "dimensions"):
         table.add_column(column)
-    for m in REGISTRY.values():
-        table.add_row(m.name, m.label_vi, m.format, m.grain, ", ".join(m.dimensions))
+    for e in entries:
+        table.add_row(e["name"], e["label_vi"], e["format"], e["grain"], ", ".join(e["dimensions"]))
     Console().print(table)
 
 

@@ -1,98 +1,29 @@
-"""The metric registry: every indicator of DOMAIN.md is defined here, once.
+"""Query API of the semantic layer: ``query(name, period, scope, by, as_of)``.
 
-Screens, exports, briefs and the API ask for a metric by name through ``query``; each
-metric's SQL (``sql/metrics/<name>.sql``) returns numerator and denominator per unit, and
-one frame (``_rollup.sql``) applies the structure, the caller's scope and the grouping.
+Each metric is read from its family's facts (``sql/metrics/<family>_facts.sql``, which read
+the marts) inside one frame (``_frame.sql``) that applies the structure, the caller's scope,
+the filters and the grouping. Values, points and targets follow in Python from the
+numerator and denominator, so a screen, an export and the API always agree.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date
 from functools import cache
 from typing import Iterable, Literal
 
 import pandas as pd
 
 from warehouse.db import read_sql
+from warehouse.periods import TIME_GRAINS, Period, buckets
+from warehouse.registry import REGISTRY, Family, Metric
 from warehouse.snapshots import Reader
 
+__all__ = ["Period", "REGISTRY", "query", "default_reader"]
+
 Structure = Literal["current", "historical"]
-BY_KEYS = {"unit": "unit_code"}
 _PARAM = re.compile(r"\$([a-z_]+)")
-
-
-@dataclass(frozen=True)
-class Metric:
-    name: str
-    label_vi: str
-    label_en: str
-    description_vi: str
-    description_en: str
-    format: Literal["percent", "count"]
-    value: Literal["rate", "count"]  # rate = numerator / denominator; count = numerator
-    grain: str
-    dimensions: tuple[str, ...]
-    point_in_time: bool  # measured as of a date rather than over a period
-
-    def label(self, language: str) -> str:
-        return self.label_vi if language == "vi" else self.label_en
-
-    def description(self, language: str) -> str:
-        return self.description_vi if language == "vi" else self.description_en
-
-
-REGISTRY: dict[str, Metric] = {m.name: m for m in (
-    Metric(
-        "dossier_on_time_rate",
-        "Tỷ lệ hồ sơ giải quyết đúng hạn",
-        "Dossiers handled on time",
-        "Hồ sơ đúng hạn trên tổng hồ sơ phải giải quyết trong kỳ (đã giải quyết đúng hạn "
-        "và còn trong hạn cuối kỳ); chỉ tiêu tiến độ của Quyết định 766/QĐ-TTg.",
-        "Dossiers on time over dossiers handled in the period (closed by their effective "
-        "due, or still open and not yet due at its end); progress indicator of Decision 766.",
-        format="percent", value="rate", grain="dossier", dimensions=("unit",),
-        point_in_time=False,
-    ),
-    Metric(
-        "task_overdue",
-        "Nhiệm vụ quá hạn",
-        "Overdue tasks",
-        "Số nhiệm vụ chưa hoàn thành đã quá hạn tại ngày báo cáo; mẫu số là số nhiệm vụ "
-        "đã được giao đến ngày đó.",
-        "Tasks not completed and past their due date as of the date; the denominator is "
-        "the tasks assigned by that date.",
-        format="count", value="count", grain="task", dimensions=("unit",),
-        point_in_time=True,
-    ),
-    Metric(
-        "budget_disbursement_rate",
-        "Tỷ lệ giải ngân",
-        "Budget disbursement rate",
-        "Số đã giải ngân lũy kế trên kế hoạch vốn năm, mỗi dòng ngân sách lấy số liệu "
-        "mới nhất đến ngày báo cáo.",
-        "Cumulative disbursement over the year's plan, each budget line at its latest "
-        "figures up to the date.",
-        format="percent", value="rate", grain="budget line", dimensions=("unit",),
-        point_in_time=True,
-    ),
-)}
-
-
-@dataclass(frozen=True)
-class Period:
-    """Local dates, both included: from the start of ``start`` to the end of ``end``."""
-
-    start: date
-    end: date
-
-    def __post_init__(self):
-        if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
-
-
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day, time(23, 59, 59))
+PROCEDURE_LEVEL = {"field", "procedure"}
 
 
 @cache
@@ -103,13 +34,98 @@ def default_reader() -> Reader:
     return Reader(load_settings())
 
 
-def _sql(metric: Metric, by: tuple[str, ...]) -> str:
-    keys = [BY_KEYS[b] for b in by]
-    return read_sql("metrics/_rollup").format(
-        facts=read_sql(f"metrics/{metric.name}"),
-        keys="".join(f"{k}, " for k in keys),
-        group_by=f"group by {', '.join(keys)}" if keys else "",
+def _facts_sql(family: Family, by: tuple[str, ...]) -> str:
+    keys = ["unit_code"]
+    mart = None
+    if family.name == "dossier":
+        procedure_level = bool(PROCEDURE_LEVEL & set(by))
+        mart = "mart_dossier_procedure_day" if procedure_level else "mart_dossier_unit_day"
+        keys += ["procedure_code"] if procedure_level else []
+    return read_sql(f"metrics/{family.facts}").format(
+        mart=mart,
+        keys=", ".join(keys),
+        grid_keys=", ".join(f"g.{k}" for k in keys),
+        match_end=" and ".join(f"g.{k} = e.{k}" for k in keys),
+        match_start=" and ".join(f"g.{k} = s.{k}" for k in keys),
     )
+
+
+def _frame_sql(family: Family, by: tuple[str, ...]) -> str:
+    keys = ["bucket"] + [family.dimensions[b] for b in by if b not in TIME_GRAINS]
+    sums = [f"sum({q})::double as {q}" if q in family.fractional else f"sum({q})::bigint as {q}"
+            for q in family.quantities]
+    procedure_level = family.name == "dossier" and bool(PROCEDURE_LEVEL & set(by))
+    return read_sql("metrics/_frame").format(
+        facts=_facts_sql(family, by),
+        keys=", ".join(keys),
+        sums=", ".join(sums),
+        describe_columns=", p.field" if procedure_level else "",
+        describe_joins="left join procedures as p using (procedure_code)" if procedure_level else "",
+    )
+
+
+def _check(metric: Metric, by: tuple[str, ...], structure: str) -> None:
+    unknown = [b for b in by if b not in metric.dimensions]
+    if unknown:
+        raise ValueError(f"{metric.name} cannot be cut by {', '.join(unknown)}; "
+                         f"it can be cut by {', '.join(metric.dimensions)}")
+    if len([b for b in by if b in TIME_GRAINS]) > 1:
+        raise ValueError("cut by at most one of " + ", ".join(TIME_GRAINS))
+    if structure not in ("current", "historical"):
+        raise ValueError(f"structure must be current or historical, not {structure!r}")
+
+
+def family_frame(family: Family, period: Period, by: tuple[str, ...], *, as_of: date | None,
+                 scope: Iterable[str] | None, unit: str | None, kind: str | None,
+                 structure: Structure, reader: Reader) -> pd.DataFrame:
+    """The family's quantities per bucket and ``by`` keys (one row per group)."""
+    grain = next((b for b in by if b in TIME_GRAINS), None)
+    cut = buckets(period, grain)
+    if grain is None and family.point_in_time and as_of is not None:
+        cut = [(None, period.start, as_of)]
+    sql = _frame_sql(family, by)
+    params = {
+        "bucket_labels": [label or "" for label, _, _ in cut],
+        "bucket_starts": [first for _, first, _ in cut],
+        "bucket_ends": [last for _, _, last in cut],
+        "current_structure": structure == "current",
+        "all_units": scope is None,
+        "scope": sorted(scope or ()),
+        "unit": unit,
+        "kind": kind,
+    }
+    used = set(_PARAM.findall(sql))
+    frame = reader.frame(sql, {k: v for k, v in params.items() if k in used})
+    keys = [c for c in frame.columns if c not in family.quantities]
+    if len(keys) > 1:  # a group with nothing at all to count is left out, as in a GROUP BY
+        frame = frame[frame[list(family.quantities)].ne(0).any(axis=1)].reset_index(drop=True)
+    if frame.empty and len(keys) == 1:  # no rows at all: the totals are zeros, not missing
+        frame = pd.DataFrame([{"bucket": "", **{q: 0 for q in family.quantities}}])
+    if grain is None:
+        frame = frame.drop(columns="bucket")
+    else:
+        frame = frame.rename(columns={"bucket": grain})
+    return frame
+
+
+def _values(metric: Metric, frame: pd.DataFrame) -> pd.DataFrame:
+    family = metric.family
+    keys = [c for c in frame.columns if c not in family.quantities]
+    numerator = frame[metric.numerator]
+    denominator = frame[metric.denominator]
+    rate = numerator / denominator.where(denominator > 0)
+    if metric.value == "rate":
+        value = rate
+    elif metric.value == "points":
+        value = rate.map(lambda r: None if pd.isna(r) else metric.points.of(r))
+    else:
+        value = numerator.astype("float64")
+    result = frame[keys].assign(value=value.astype("float64"), numerator=numerator,
+                                denominator=denominator)
+    if family.name == "budget":
+        target = frame["target_plan"] / frame["plan"].where(frame["plan"] > 0)
+        result = result.assign(target=target, gap_pp=(result["value"] - target) * 100)
+    return result.sort_values(keys).reset_index(drop=True) if keys else result
 
 
 def query(
@@ -120,49 +136,30 @@ def query(
     as_of: date | None = None,
     *,
     unit: str | None = None,
+    kind: str | None = None,
     structure: Structure = "current",
     reader: Reader | None = None,
 ) -> pd.DataFrame:
-    """Values of one metric: columns are the ``by`` keys, value, numerator, denominator.
+    """Values of one metric: the ``by`` keys, value, numerator, denominator (and extras).
 
     ``scope`` is the set of units the caller may see (``None``: all); a record counts when
     its unit or the unit it rolls up to is in scope. ``as_of`` (default: the period's end)
-    is the date point-in-time metrics are measured at.
+    is the day point-in-time metrics (tasks, budget) are measured at when not cut by time.
     """
     if name not in REGISTRY:
         raise KeyError(f"unknown metric '{name}'; known: {', '.join(REGISTRY)}")
     metric = REGISTRY[name]
     by = tuple(by)
-    unknown = [b for b in by if b not in metric.dimensions]
-    if unknown:
-        raise ValueError(f"{name} cannot be cut by {', '.join(unknown)}")
-    if structure not in ("current", "historical"):
-        raise ValueError(f"structure must be current or historical, not {structure!r}")
-    as_of = as_of or period.end
-    sql = _sql(metric, by)
-    params = {
-        "start_ts": datetime.combine(period.start, time.min),
-        "end_ts": _end_of(period.end),
-        "as_of": as_of,
-        "current_structure": structure == "current",
-        "all_units": scope is None,
-        "scope": sorted(scope or ()),
-        "unit": unit,
-    }
-    used = set(_PARAM.findall(sql))
-    frame = (reader or default_reader()).frame(sql, {k: v for k, v in params.items() if k in used})
+    _check(metric, by, structure)
+    reader = reader or default_reader()
+    if metric.value == "ranking":
+        from warehouse.ranking import rank_units
+
+        return rank_units(period, scope=scope, by=by, unit=unit, kind=kind, structure=structure,
+                          reader=reader)
+    frame = family_frame(metric.family, period, by, as_of=as_of, scope=scope, unit=unit, kind=kind,
+                         structure=structure, reader=reader)
+    result = _values(metric, frame)
     if not by:
-        frame.insert(0, "unit_code", unit)
-    return _with_value(frame, metric)
-
-
-def _with_value(frame: pd.DataFrame, metric: Metric) -> pd.DataFrame:
-    numerator = frame["numerator"].fillna(0).astype("int64")
-    denominator = frame["denominator"].fillna(0).astype("int64")
-    if metric.value == "rate":
-        value = (numerator / denominator.where(denominator > 0)).astype("float64")
-    else:
-        value = numerator.astype("float64")
-    keys = [c for c in frame.columns if c not in ("numerator", "denominator")]
-    result = frame[keys].assign(value=value, numerator=numerator, denominator=denominator)
-    return result.sort_values(keys).reset_index(drop=True) if keys and len(result) > 1 else result
+        result.insert(0, "unit_code", unit)
+    return result

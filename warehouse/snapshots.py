@@ -102,6 +102,7 @@ class Reader:
     def __init__(self, settings):
         self._pointer = settings.pointer_path
         self._snapshots = settings.snapshots_dir
+        self.config_dir = settings.config_dir
         self._lock = threading.Lock()
         self._attached: _Attached | None = None
 

@@ -219,7 +219,10 @@ def test_cli_json(files):
         [sys.executable, "-m", "warehouse", "metric", "budget_disbursement_rate", "--from", "2026-01-01",
          "--to", "2026-11-20", "--as-of", "2026-03-31", "--format", "json"],
         capture_output=True, text=True, env=env, timeout=120)
-    total = json.loads(done.stdout)
+    [total] = json.loads(done.stdout)
     num, den = _total(_expected_budget(raw, date(2026, 3, 31)))
-    assert total == [{"unit_code": None, "value": pytest.approx(num / den), "numerator": num,
-                      "denominator": den}]
+    assert {k: total[k] for k in ("unit_code", "value", "numerator", "denominator")} == {
+        "unit_code": None, "value": pytest.approx(num / den), "numerator": num, "denominator": den}
+    # straight-line target: 0 on 1 January to 95 % on 31 December, 89 of 364 days on 31 March
+    assert total["target"] == pytest.approx(0.95 * 89 / 364)
+    assert total["gap_pp"] == pytest.approx(100 * (num / den - 0.95 * 89 / 364))

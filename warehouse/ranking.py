@@ -1,0 +1,89 @@
+"""Unit ranking (DOMAIN.md): component scores, weighted composite, rank within each kind.
+
+Ranks are computed among all units of a kind and only then cut to the caller's scope, so
+a unit user sees its own position without other units' rows.
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from warehouse.periods import Period
+from warehouse.registry import BUDGET, DOSSIER, TASK
+
+COMPONENTS = ("procedures", "tasks", "budget")
+DEFAULT_WEIGHTS = {"procedures": 0.4, "tasks": 0.4, "budget": 0.2}
+
+
+def load_weights(config_dir: Path) -> dict[str, float]:
+    path = Path(config_dir) / "ranking.toml"
+    weights = dict(DEFAULT_WEIGHTS)
+    if path.exists():
+        weights.update(tomllib.loads(path.read_text(encoding="utf-8")).get("weights", {}))
+    if set(weights) != set(COMPONENTS) or any(w < 0 for w in weights.values()) or not sum(weights.values()):
+        raise ValueError(f"{path}: [weights] needs non-negative {', '.join(COMPONENTS)} with a positive sum")
+    return weights
+
+
+def composite(scores: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
+    """Weighted mean of the components present; the weights of missing ones are dropped."""
+    values = scores[list(COMPONENTS)].to_numpy(dtype="float64")
+    w = np.array([weights[c] for c in COMPONENTS])
+    present = ~np.isnan(values)
+    total = (np.where(present, values, 0) * w).sum(axis=1)
+    weight = (present * w).sum(axis=1)
+    return pd.Series(np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan), index=scores.index)
+
+
+def rank_within_kind(scores: pd.DataFrame) -> pd.Series:
+    """1, 2, 2, 4: equal composites after rounding to 2 decimals share a rank."""
+    rounded = scores["composite"].round(2)
+    return rounded.groupby(scores["kind"]).rank(method="min", ascending=False).astype("Int64")
+
+
+def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
+    return numerator / denominator.where(denominator > 0)
+
+
+def _components(period: Period, structure: str, reader) -> pd.DataFrame:
+    """The three component scores (0-100) per unit, from the families' quantities."""
+    from warehouse.metrics import family_frame  # metrics imports this module lazily too
+
+    def frame(family):
+        return family_frame(family, period, ("unit", "kind"), as_of=None, scope=None, unit=None,
+                            kind=None, structure=structure, reader=reader).set_index(["unit_code", "kind"])
+
+    dossiers, tasks, budget = frame(DOSSIER), frame(TASK), frame(BUDGET)
+    return pd.concat([
+        (100 * _ratio(dossiers["on_time"], dossiers["handled"])).rename("procedures"),
+        (100 * _ratio(tasks["done_on_time"], tasks["fallen_due"])).rename("tasks"),
+        (100 * np.minimum(1, _ratio(_ratio(budget["disbursed"], budget["plan"]),
+                                    _ratio(budget["target_plan"], budget["plan"])))).rename("budget"),
+    ], axis=1).reset_index()
+
+
+def scores_for(period: Period, structure: str, reader, weights: dict[str, float]) -> pd.DataFrame:
+    scores = _components(period, structure, reader)
+    scores["composite"] = composite(scores, weights)
+    scores = scores[scores["composite"].notna()].copy()
+    scores["rank"] = rank_within_kind(scores)
+    return scores
+
+
+def rank_units(period: Period, *, scope, by, unit, kind, structure, reader) -> pd.DataFrame:
+    weights = load_weights(reader.config_dir)
+    now = scores_for(period, structure, reader, weights)
+    before = scores_for(period.previous(), structure, reader, weights)[["unit_code", "rank"]]
+    result = now.merge(before.rename(columns={"rank": "previous_rank"}), on="unit_code", how="left")
+    result["rank_change"] = (result["previous_rank"] - result["rank"]).astype("Int64")
+    if scope is not None:
+        result = result[result["unit_code"].isin(set(scope))]
+    if unit is not None:
+        result = result[result["unit_code"] == unit]
+    if kind is not None:
+        result = result[result["kind"] == kind]
+    result = result.assign(value=result["composite"], numerator=pd.NA, denominator=pd.NA)
+    return result.sort_values(["kind", "rank", "unit_code"]).reset_index(drop=True)

@@ -1,0 +1,205 @@
+"""The metric registry: every indicator of DOMAIN.md is defined here, and only here.
+
+A *family* is a set of quantities read together from a mart (dossiers, tasks, budget);
+a *metric* names its numerator and denominator among them and how its value follows.
+Screens, exports, briefs and the API ask for metrics by name through ``metrics.query``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from warehouse.periods import TIME_GRAINS
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    facts: str  # sql/metrics/<facts>.sql
+    quantities: tuple[str, ...]
+    dimensions: dict[str, str]  # dimension -> output column
+    point_in_time: bool  # measured at the end of each bucket rather than over it
+    fractional: tuple[str, ...] = ()  # quantities that are not whole numbers
+
+
+DOSSIER = Family(
+    "dossier", "dossier_facts",
+    ("received", "received_online", "received_fee", "received_paid_fee", "closed", "closed_on_time",
+     "handled", "on_time", "open", "open_ok", "open_overdue"),
+    {"unit": "unit_code", "kind": "kind", "field": "field", "procedure": "procedure_code"},
+    point_in_time=False,
+)
+TASK = Family(
+    "task", "task_facts",
+    ("assigned", "done_on_time", "done_late", "done", "open_overdue", "fallen_due", "open_on_track",
+     "no_deadline"),
+    {"unit": "unit_code", "kind": "kind", "source": "source"},
+    point_in_time=True,
+)
+BUDGET = Family(
+    "budget", "budget_facts",
+    ("plan", "disbursed", "target_plan"),
+    {"unit": "unit_code", "kind": "kind", "category": "category"},
+    point_in_time=True,
+    fractional=("target_plan",),
+)
+
+
+@dataclass(frozen=True)
+class Points:
+    """Decision 766/QĐ-TTg: ``maximum`` points, reached when the rate is ``full_at``."""
+
+    maximum: float
+    full_at: float = 1.0
+
+    def of(self, rate: float) -> float:
+        return self.maximum * min(1.0, rate / self.full_at)
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    family: Family | None
+    numerator: str | None
+    denominator: str | None
+    value: Literal["rate", "count", "points", "ranking"]
+    format: Literal["percent", "count", "points", "score"]
+    label_vi: str
+    label_en: str
+    description_vi: str
+    description_en: str
+    grain: str
+    points: Points | None = None
+    extra_dimensions: tuple[str, ...] = field(default=())
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        if self.family is None:
+            return self.extra_dimensions
+        return tuple(self.family.dimensions) + self.extra_dimensions + TIME_GRAINS
+
+    @property
+    def point_in_time(self) -> bool:
+        return bool(self.family and self.family.point_in_time)
+
+    def label(self, language: str) -> str:
+        return self.label_vi if language == "vi" else self.label_en
+
+    def description(self, language: str) -> str:
+        return self.description_vi if language == "vi" else self.description_en
+
+
+METRICS = (
+    Metric(
+        "dossier_on_time_rate", DOSSIER, "on_time", "handled", "rate", "percent",
+        "Tỷ lệ hồ sơ giải quyết đúng hạn", "Dossiers handled on time",
+        "Hồ sơ đúng hạn trên hồ sơ phải giải quyết trong kỳ (tiếp nhận đến cuối kỳ, chưa kết "
+        "thúc trước đầu kỳ): đã giải quyết trong kỳ đúng hạn, hoặc còn hạn ở cuối kỳ. Hồ sơ "
+        "bổ sung quá một lần tính là trễ hạn. Chỉ số tiến độ của Quyết định 766/QĐ-TTg.",
+        "Dossiers on time over dossiers handled in the period (received by its end, not closed "
+        "before its start): closed within it by the effective due, or open and not yet due at "
+        "its end. More than one supplement request counts as late. Progress indicator of "
+        "Decision 766.",
+        "dossier handled in the period",
+    ),
+    Metric(
+        "dossier_closed_on_time_rate", DOSSIER, "closed_on_time", "closed", "rate", "percent",
+        "Tỷ lệ hồ sơ đã giải quyết đúng hạn", "Closed dossiers on time",
+        "Hồ sơ kết thúc trong kỳ đúng hạn trên hồ sơ kết thúc trong kỳ (thống kê một cửa).",
+        "Dossiers closed in the period on time over dossiers closed in the period.",
+        "dossier closed in the period",
+    ),
+    Metric(
+        "dossier_overdue_open", DOSSIER, "open_overdue", "open", "count", "count",
+        "Hồ sơ quá hạn chưa giải quyết", "Overdue open dossiers",
+        "Hồ sơ chưa kết thúc có hạn xử lý (đã cộng thời gian chờ bổ sung) trước cuối kỳ, hoặc "
+        "bổ sung quá một lần; mẫu số là số hồ sơ đang mở.",
+        "Open dossiers whose effective due is before the end of the period, or with more than "
+        "one supplement request; the denominator is the open dossiers.",
+        "dossier open at the end of the period",
+    ),
+    Metric(
+        "dossier_online_rate", DOSSIER, "received_online", "received", "rate", "percent",
+        "Tỷ lệ hồ sơ trực tuyến", "Dossiers received online",
+        "Hồ sơ tiếp nhận trực tuyến trên hồ sơ tiếp nhận trong kỳ.",
+        "Dossiers received online over dossiers received in the period.",
+        "dossier received in the period",
+    ),
+    Metric(
+        "dossier_online_payment_rate", DOSSIER, "received_paid_fee", "received_fee", "rate", "percent",
+        "Tỷ lệ thanh toán trực tuyến", "Online payment",
+        "Hồ sơ thanh toán phí trực tuyến trên hồ sơ tiếp nhận trong kỳ của thủ tục có phí.",
+        "Dossiers paid online over dossiers received in the period for procedures with a fee.",
+        "dossier of a fee procedure received in the period",
+    ),
+    Metric(
+        "d766_progress_points", DOSSIER, "on_time", "handled", "points", "points",
+        "Điểm tiến độ giải quyết (QĐ 766)", "Processing progress points (Decision 766)",
+        "20 điểm × tỷ lệ hồ sơ giải quyết đúng hạn.", "20 points × the on-time rate.",
+        "dossier handled in the period", points=Points(20),
+    ),
+    Metric(
+        "d766_online_points", DOSSIER, "received_online", "received", "points", "points",
+        "Điểm dịch vụ trực tuyến (QĐ 766)", "Online service points (Decision 766)",
+        "12 điểm khi tỷ lệ hồ sơ trực tuyến từ 50% trở lên, dưới đó 12 × tỷ lệ / 50%.",
+        "12 points at an online rate of 50% or more, else 12 × rate / 50%.",
+        "dossier received in the period", points=Points(12, 0.5),
+    ),
+    Metric(
+        "d766_online_payment_points", DOSSIER, "received_paid_fee", "received_fee", "points", "points",
+        "Điểm thanh toán trực tuyến (QĐ 766)", "Online payment points (Decision 766)",
+        "10 điểm khi tỷ lệ thanh toán trực tuyến từ 80% trở lên, dưới đó 10 × tỷ lệ / 80%.",
+        "10 points at an online payment rate of 80% or more, else 10 × rate / 80%.",
+        "dossier of a fee procedure received in the period", points=Points(10, 0.8),
+    ),
+    Metric(
+        "task_overdue", TASK, "open_overdue", "assigned", "count", "count",
+        "Nhiệm vụ quá hạn", "Overdue tasks",
+        "Nhiệm vụ chưa hoàn thành đã quá hạn tại cuối kỳ; mẫu số là số nhiệm vụ đã giao.",
+        "Tasks not completed and past their due date at the end of the period; the "
+        "denominator is the tasks assigned by then.",
+        "task assigned by the end of the period",
+    ),
+    Metric(
+        "task_overdue_rate", TASK, "open_overdue", "fallen_due", "rate", "percent",
+        "Tỷ lệ nhiệm vụ quá hạn (trên số đã hoàn thành hoặc đến hạn)",
+        "Overdue tasks (of those done or fallen due)",
+        "Nhiệm vụ quá hạn trên nhiệm vụ đã hoàn thành hoặc đã đến hạn (cách tính của Văn phòng "
+        "Chính phủ).",
+        "Overdue tasks over tasks done or fallen due (the Government Office's convention).",
+        "task done or fallen due by the end of the period",
+    ),
+    Metric(
+        "task_on_time_rate", TASK, "done_on_time", "done", "rate", "percent",
+        "Tỷ lệ nhiệm vụ hoàn thành đúng hạn", "Tasks completed on time",
+        "Nhiệm vụ hoàn thành đúng hạn trên nhiệm vụ đã hoàn thành.",
+        "Tasks completed on time over tasks completed.",
+        "task completed by the end of the period",
+    ),
+    Metric(
+        "task_no_deadline", TASK, "no_deadline", "assigned", "count", "count",
+        "Nhiệm vụ không có thời hạn", "Tasks without a deadline",
+        "Nhiệm vụ đã giao không có thời hạn hoàn thành.", "Assigned tasks without a due date.",
+        "task assigned by the end of the period",
+    ),
+    Metric(
+        "budget_disbursement_rate", BUDGET, "disbursed", "plan", "rate", "percent",
+        "Tỷ lệ giải ngân", "Budget disbursement rate",
+        "Số giải ngân lũy kế trên kế hoạch vốn năm, mỗi dòng ngân sách lấy số liệu mới nhất "
+        "đến cuối kỳ; kèm mục tiêu theo lộ trình và chênh lệch (điểm phần trăm).",
+        "Cumulative disbursement over the year's plan, each budget line at its latest report "
+        "by the end of the period; with the target path and the gap in percentage points.",
+        "budget line of the fiscal year of the period's end",
+    ),
+    Metric(
+        "unit_ranking", None, None, None, "ranking", "score",
+        "Xếp hạng đơn vị", "Unit ranking",
+        "Điểm tổng hợp (thủ tục 40%, nhiệm vụ 40%, giải ngân 20%; thành phần không có dữ liệu "
+        "được bỏ qua), xếp hạng trong từng loại đơn vị, so với kỳ trước cùng độ dài.",
+        "Composite score (procedures 40%, tasks 40%, budget 20%; a component without data is "
+        "left out), ranked within each unit kind, against the previous period of equal length.",
+        "unit", extra_dimensions=("unit", "kind"),
+    ),
+)
+
+REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}
