@@ -61,7 +61,7 @@ def _failures(con: duckdb.DuckDBPyConnection, model: Model) -> list[str]:
             f"select count(*) from {model.name} as m anti join {table} as t on m.{column} = t.{key}"
         ).fetchone()[0]
         if orphans:
-            failures.append(f"{model.name}.{column}: {orphans} values not in {table}.{key}")
+            failures.append(f"{model.name}.{column}: {orphans} rows not in {table}.{key}")
     return failures
 
 

@@ -226,3 +226,30 @@ def test_cli_json(files):
     # straight-line target: 0 on 1 January to 95 % on 31 December, 89 of 364 days on 31 March
     assert total["target"] == pytest.approx(0.95 * 89 / 364)
     assert total["gap_pp"] == pytest.approx(100 * (num / den - 0.95 * 89 / 364))
+
+
+@pytest.mark.parametrize("name", ["dossier_on_time_rate", "dossier_closed_on_time_rate",
+                                  "dossier_overdue_open", "dossier_online_rate",
+                                  "dossier_online_payment_rate"])
+def test_procedure_level_mart_adds_up_to_the_unit_level_one(files, name):
+    settings, raw = files
+    reader = Reader(settings)
+    period = PERIODS[1]
+    total = query(name, period, reader=reader).iloc[0]
+    for cut in ("procedure", "field"):
+        parts = query(name, period, by=[cut], reader=reader)
+        assert (parts["numerator"].sum(), parts["denominator"].sum()) == (total.numerator, total.denominator)
+    by_unit = query(name, period, by=["unit"], reader=reader)
+    by_unit_field = query(name, period, by=["unit", "field"], reader=reader)
+    summed = by_unit_field.groupby("unit_code")[["numerator", "denominator"]].sum()
+    assert summed.loc[by_unit["unit_code"]].values.tolist() == by_unit[["numerator", "denominator"]].values.tolist()
+
+
+def test_by_kind_and_kind_filter(files):
+    settings, raw = files
+    reader = Reader(settings)
+    by_kind = query("dossier_on_time_rate", PERIODS[1], by=["kind"], reader=reader)
+    assert set(by_kind["kind"]) == {"ministry_unit", "province_dept"}
+    provinces = query("dossier_on_time_rate", PERIODS[1], kind="province_dept", reader=reader).iloc[0]
+    row = by_kind.set_index("kind").loc["province_dept"]
+    assert (provinces.numerator, provinces.denominator) == (row.numerator, row.denominator)

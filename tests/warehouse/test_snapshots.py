@@ -66,3 +66,20 @@ def test_old_snapshots_are_removed_but_the_last_ones_kept(settings, tmp_path):
     versions = [_publish_units(settings, tmp_path, f"u{i}.csv", UNITS) for i in range(5)]
     kept = sorted(p.stem for p in settings.snapshots_dir.glob("*.duckdb"))
     assert kept == sorted(versions)[-settings.snapshots_keep:]
+
+
+def test_a_broken_model_check_blocks_the_publish(settings, tmp_path):
+    from warehouse.models import ModelCheckError
+
+    first = _publish_units(settings, tmp_path, "u1.csv", UNITS)
+    with writer(settings) as con:
+        # a fact that bypassed validation: its unit does not exist, so the mart's
+        # relationship check to units fails
+        con.execute("insert into procedures (procedure_code, name_vi, legal_days) values ('P', 'Thủ tục', 3)")
+        con.execute("insert into dossiers (dossier_id, procedure_code, unit_code, channel, received_at, "
+                    "status, updated_at) values ('X', 'P', 'GHOST', 'online', '2026-03-02 08:00', "
+                    "'received', '2026-03-02 08:00')")
+        with pytest.raises(ModelCheckError, match=r"mart_dossier_unit_day.unit_code: \d+ rows not in units.unit_code"):
+            publish(con, settings)
+    assert read_pointer(settings)["version"] == first
+    assert len(list(settings.snapshots_dir.glob("*.duckdb"))) == 1
