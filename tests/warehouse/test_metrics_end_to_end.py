@@ -253,3 +253,17 @@ def test_by_kind_and_kind_filter(files):
     provinces = query("dossier_on_time_rate", PERIODS[1], kind="province_dept", reader=reader).iloc[0]
     row = by_kind.set_index("kind").loc["province_dept"]
     assert (provinces.numerator, provinces.denominator) == (row.numerator, row.denominator)
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.start}..{p.end}")
+def test_overdue_lists_agree_with_the_indicators(files, period):
+    from warehouse.lists import overdue_dossiers, overdue_tasks
+
+    settings, raw = files
+    reader = Reader(settings)
+    dossiers = overdue_dossiers(period.end, reader=reader, limit=10_000)
+    assert len(dossiers) == query("dossier_overdue_open", period, reader=reader).iloc[0].numerator
+    assert (dossiers["days_overdue"] >= 0).all()
+    tasks = overdue_tasks(period.end, reader=reader, limit=10_000)
+    assert len(tasks) == query("task_overdue", period, reader=reader).iloc[0].numerator > 0
+    assert (tasks["days_overdue"] >= 0).all()

@@ -210,3 +210,20 @@ def test_unit_ranking_rows(reader):
     assert row.budget == pytest.approx(budget)
     assert row.composite == pytest.approx(0.4 * 50 + 0.4 * 40 + 0.2 * budget)
     assert row["rank"] == 1 and row.previous_rank == 1  # February: only NEW has data
+
+
+def test_overdue_lists_count_working_days(reader):
+    from warehouse.lists import overdue_dossiers, overdue_tasks
+
+    dossiers = overdue_dossiers(date(2026, 2, 28), reader=reader)
+    # D6 due Tue 10 Feb: 11-13 Feb and 23-27 Feb are working days, Tết week 16-20 is not
+    assert dossiers[["dossier_id", "days_overdue"]].values.tolist() == [["D6", 8], ["D11", 0]]
+    assert set(dossiers["unit_code"]) == {"NEW"}
+    assert overdue_dossiers(date(2026, 2, 28), reader=reader, scope={"PROV"}).empty
+    assert len(overdue_dossiers(date(2026, 2, 28), reader=reader, limit=1)) == 1
+    tasks = overdue_tasks(date(2026, 3, 31), reader=reader)
+    # T8 due Fri 20 Mar: 23-27 and 30-31 Mar; T3 due Mon 30 Mar: 31 Mar
+    assert tasks[["task_id", "days_overdue"]].values.tolist() == [["T8", 7], ["T3", 1]]
+    # the list agrees with the indicator
+    assert len(tasks) == _one(reader, "task_overdue", MARCH)[1]
+    assert len(dossiers) == _one(reader, "dossier_overdue_open", FEB)[1]

@@ -1,0 +1,37 @@
+-- Overdue open dossiers at the end of $as_of, oldest due first, with the working days
+-- since their effective due (0 for a dossier overdue only by its supplement requests).
+-- Raw facts, always filtered by scope and bounded by $limit.
+with open_dossier as (
+    select d.*, dl.effective_due_at, r.current_code
+    from dossiers as d
+    join dossier_deadline as dl using (dossier_id)
+    join unit_rollup as r using (unit_code)
+    where d.received_at <= $as_of_end
+        and not (d.status in ('finished', 'rejected', 'withdrawn') and d.finished_at <= $as_of_end)
+        and (dl.effective_due_at < $as_of_end or d.supplement_count > 1)
+        and ($all_units or list_contains($scope, r.current_code) or list_contains($scope, d.unit_code))
+        and ($unit is null or r.current_code = $unit or d.unit_code = $unit)
+),
+
+final as (
+    select
+        o.dossier_id,
+        o.current_code as unit_code,
+        o.unit_code as recorded_unit_code,
+        o.procedure_code,
+        p.name_vi as procedure_name_vi,
+        o.received_at,
+        o.effective_due_at,
+        o.status,
+        o.supplement_count,
+        greatest(coalesce(asof_day.work_index - due_day.work_index, 0), 0) as days_overdue
+    from open_dossier as o
+    join procedures as p using (procedure_code)
+    join calendar_day as asof_day on asof_day.day = $as_of
+    left join calendar_day as due_day
+        on due_day.day = cast(o.effective_due_at as date) and o.effective_due_at < $as_of_end
+)
+
+select * from final
+order by days_overdue desc, effective_due_at, dossier_id
+limit $limit

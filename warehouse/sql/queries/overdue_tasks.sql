@@ -1,0 +1,32 @@
+-- Overdue tasks as of $as_of (not completed by then, due before it), oldest due first,
+-- with the working days since their due date. Raw facts, filtered and bounded by $limit.
+with overdue as (
+    select t.*, r.current_code
+    from tasks as t
+    join unit_rollup as r on r.unit_code = t.lead_unit_code
+    where t.assigned_on <= $as_of
+        and (t.completed_on is null or t.completed_on > $as_of)
+        and t.due_on < $as_of
+        and ($all_units or list_contains($scope, r.current_code) or list_contains($scope, t.lead_unit_code))
+        and ($unit is null or r.current_code = $unit or t.lead_unit_code = $unit)
+),
+
+final as (
+    select
+        o.task_id,
+        o.title,
+        o.source,
+        o.document_ref,
+        o.current_code as unit_code,
+        o.lead_unit_code as recorded_unit_code,
+        o.assigned_on,
+        o.due_on,
+        asof_day.work_index - due_day.work_index as days_overdue
+    from overdue as o
+    join calendar_day as asof_day on asof_day.day = $as_of
+    join calendar_day as due_day on due_day.day = o.due_on
+)
+
+select * from final
+order by days_overdue desc, due_on, task_id
+limit $limit
