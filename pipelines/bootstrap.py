@@ -11,6 +11,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from pipelines import demo
 from pipelines.ingest import RunResult, ingest_files
 from pipelines.records import LOAD_ORDER
+from warehouse import models
 from warehouse.calendar import WorkCalendar
 from warehouse.db import writer
 from warehouse.snapshots import LOCAL_TZ, publish, read_pointer
@@ -49,10 +50,17 @@ def load_demo(settings, show_progress: bool = True) -> tuple[str, dict[str, RunR
 
 
 def ensure_data(settings, show_progress: bool = True) -> str | None:
-    """The published version, loading the demo first when nothing is published yet."""
+    """The published version, loading the demo first when nothing is published yet.
+
+    A snapshot published by an older version of the models is rebuilt from the writer
+    first, so an upgrade never serves marts that the code no longer reads.
+    """
     pointer = read_pointer(settings)
-    if pointer:
+    if pointer and pointer.get("models") == models.fingerprint():
         return pointer["version"]
+    if pointer:
+        with writer(settings) as con:
+            return publish(con, settings)
     if not settings.demo:
         return None
     version, _ = load_demo(settings, show_progress)

@@ -5,12 +5,13 @@ the dimensions; the checks run after the build and a broken one blocks the publi
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 import duckdb
 
 from warehouse.calendar import FIRST_YEAR, WorkCalendar
-from warehouse.db import read_sql
+from warehouse.db import SQL_DIR, read_sql
 from warehouse.targets import target_frame
 
 
@@ -38,6 +39,14 @@ MODELS = (
     Model("mart_task_day", ("unit_code", "source", "day"), ("assigned", "open_overdue"), UNIT),
     Model("mart_budget_day", ("unit_code", "fiscal_year", "category", "day"), ("plan", "disbursed"), UNIT),
 )
+
+
+def fingerprint() -> str:
+    """A digest of the schema and model SQL: a snapshot built by other SQL is rebuilt."""
+    digest = hashlib.sha256()
+    for path in sorted([*SQL_DIR.glob("schema/*.sql"), *SQL_DIR.glob("models/*.sql")]):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class ModelCheckError(RuntimeError):

@@ -53,6 +53,7 @@ def publish(con: duckdb.DuckDBPyConnection, settings) -> str:
         "version": version,
         "file": target.name,
         "published_at": published_at.isoformat(timespec="seconds"),
+        "models": models.fingerprint(),
     })
     remove_old_snapshots(settings)
     return version

@@ -23,9 +23,10 @@ __all__ = ["generate"]
 
 
 def generate(out_dir: Path, *, seed: int, n_dossiers: int, today: date,
-             calendar: WorkCalendar) -> dict[str, Path]:
+             calendar: WorkCalendar, budget_lines_per_unit: int | None = None) -> dict[str, Path]:
     """Write the five files into ``out_dir`` (created if needed); return their paths by
-    dataset name."""
+    dataset name. ``budget_lines_per_unit`` fixes the number of budget lines of each unit,
+    category and fiscal year (default: 1 to 4), to scale the budget up for benchmarks."""
     if n_dossiers < 1:
         raise ValueError(f"n_dossiers must be at least 1, got {n_dossiers}")
     out_dir = Path(out_dir)
@@ -41,7 +42,7 @@ def generate(out_dir: Path, *, seed: int, n_dossiers: int, today: date,
                                     org=org, procedures=catalogue),
         "tasks": [tasks.build(task_rng, n=max(500, n_dossiers // 40), today=today,
                               calendar=calendar, org=org)],
-        "budget": [budget.build(budget_rng, org, today)],
+        "budget": [budget.build(budget_rng, org, today, budget_lines_per_unit)],
     }
     paths = {name: out_dir / f"{name}.csv" for name in frames}
     for name, parts in frames.items():

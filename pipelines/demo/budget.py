@@ -62,12 +62,17 @@ CATEGORIES = {
 }
 
 
-def build(rng: np.random.Generator, org: Organisation, today: date) -> pd.DataFrame:
-    """Budget records: every line at every month end of its fiscal year up to ``today``."""
+def build(rng: np.random.Generator, org: Organisation, today: date,
+          lines_per_unit: int | None = None) -> pd.DataFrame:
+    """Budget records: every line at every month end of its fiscal year up to ``today``.
+
+    Each unit holds 1 to 4 lines per category and fiscal year, or exactly
+    ``lines_per_unit`` when given (to build a larger warehouse for benchmarks).
+    """
     last = np.datetime64(today, "D")
     current = np.unique(org.current(org.ministry_routes))
     slow = rng.choice(current, rng.integers(2, 4), replace=False)
-    lines = pd.DataFrame(_lines(rng, org, today, slow))
+    lines = pd.DataFrame(_lines(rng, org, today, slow, lines_per_unit))
     months = _month_ends(lines["fiscal_year"].unique(), last)
     table = lines.merge(months, on="fiscal_year")  # one row per line and as_of date
     table = table.sort_values(["line_code", "as_of"], kind="stable", ignore_index=True)
@@ -83,7 +88,8 @@ def build(rng: np.random.Generator, org: Organisation, today: date) -> pd.DataFr
     return table.assign(as_of=date_text(as_of), disbursed_amount=disbursed.astype(np.int64))
 
 
-def _lines(rng, org: Organisation, today: date, slow: np.ndarray) -> list[dict]:
+def _lines(rng, org: Organisation, today: date, slow: np.ndarray,
+           lines_per_unit: int | None) -> list[dict]:
     """One record per budget line: who holds it, its plan and how fast it is spent."""
     records = []
     for year in range(window(today)[0].astype(object).year, today.year + 1):
@@ -96,8 +102,8 @@ def _lines(rng, org: Organisation, today: date, slow: np.ndarray) -> list[dict]:
             pools = {"recurrent": RECURRENT_LINES, "investment": projects}
             for category, (prefix, (low, high), normal, lagging) in CATEGORIES.items():
                 exponent, final_low, final_high = lagging if current in slow else normal
-                count = rng.integers(1, 5)
-                names = rng.choice(pools[category], count, replace=False)
+                count = rng.integers(1, 5) if lines_per_unit is None else lines_per_unit
+                names = rng.choice(pools[category], count, replace=count > len(pools[category]))
                 plans = np.exp(rng.uniform(np.log(low), np.log(high), count)) * BILLION
                 for number, (name, plan) in enumerate(zip(names, plans), start=1):
                     records.append({

@@ -1,6 +1,7 @@
 """Readers answer from the published snapshot, never from a run in progress."""
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
@@ -83,3 +84,15 @@ def test_a_broken_model_check_blocks_the_publish(settings, tmp_path):
             publish(con, settings)
     assert read_pointer(settings)["version"] == first
     assert len(list(settings.snapshots_dir.glob("*.duckdb"))) == 1
+
+
+def test_a_snapshot_of_older_models_is_rebuilt_at_start(settings, tmp_path):
+    from pipelines.bootstrap import ensure_data
+
+    first = _publish_units(settings, tmp_path, "u1.csv", UNITS)
+    assert ensure_data(settings, show_progress=False) == first  # current models: reused as is
+    pointer = read_pointer(settings)
+    settings.pointer_path.write_text(json.dumps({**pointer, "models": "older"}), encoding="utf-8")
+    rebuilt = ensure_data(settings, show_progress=False)
+    assert rebuilt != first and read_pointer(settings)["version"] == rebuilt
+    assert _count(Reader(settings)) == 1  # same data, rebuilt models
