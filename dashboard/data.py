@@ -15,7 +15,7 @@ def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **opt
 
 
 def total(name: str, period: Period, *, as_of: date | None = None) -> dict:
-    """The single total row of a metric as a dict (value is None when there is no data)."""
+    """The single total row of a metric as a dict (None where there is no data)."""
     row = metric(name, period, as_of=as_of).iloc[0]
-    value = None if pd.isna(row["value"]) else float(row["value"])
-    return {"value": value, "numerator": int(row["numerator"]), "denominator": int(row["denominator"])}
+    return {key: (None if pd.isna(row[key]) else row[key].item() if hasattr(row[key], "item") else row[key])
+            for key in row.index if key != "unit_code"}

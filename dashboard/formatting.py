@@ -30,6 +30,14 @@ def count(value, language: str = "vi") -> str:
     return format_decimal(int(value), format="#,##0", locale=LOCALES[language])
 
 
+def points_change(value, language: str = "vi") -> str:
+    """A signed difference in percentage points or points, e.g. +1,3 / −4,1."""
+    if _missing(value):
+        return NO_DATA
+    text = format_decimal(abs(value), format="#,##0.0", locale=LOCALES[language])
+    return ("+" if value > 0 else "−" if value < 0 else "") + text
+
+
 def billions(amount_vnd, language: str = "vi") -> str:
     """Money in tỷ đồng (billions of VND), as the screens show it."""
     if _missing(amount_vnd):

@@ -38,6 +38,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "vi": "đã giải ngân {numerator} / {denominator} (năm {year}, đến {date})",
         "en": "disbursed {numerator} of {denominator} (year {year}, to {date})",
     },
+    "kpi.budget.target": {
+        "vi": "Mục tiêu theo lộ trình {target}; chênh lệch {gap} điểm %",
+        "en": "Target path {target}; gap {gap} percentage points",
+    },
     "money.billion": {"vi": "{value} tỷ đồng", "en": "VND {value} billion"},
 }
 

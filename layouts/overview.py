@@ -50,9 +50,13 @@ def _cards(period, language):
             "budget_disbursement_rate",
             REGISTRY["budget_disbursement_rate"].label(language),
             fmt.percent(budget["value"], language),
-            t("kpi.budget.detail", language, numerator=fmt.billions(budget["numerator"], language),
-              denominator=fmt.billions(budget["denominator"], language), year=as_of.year,
-              date=fmt.day(as_of, language))
+            [
+                html.Div(t("kpi.budget.detail", language, numerator=fmt.billions(budget["numerator"], language),
+                           denominator=fmt.billions(budget["denominator"], language), year=as_of.year,
+                           date=fmt.day(as_of, language))),
+                html.Div(t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
+                           gap=fmt.points_change(budget["gap_pp"], language)), id="kpi-budget-target"),
+            ]
             if budget["denominator"] else t("kpi.no_data", language),
             REGISTRY["budget_disbursement_rate"].description(language),
         ),

@@ -102,6 +102,10 @@ def test_overview_shows_the_registry_values(server, browser, path, period, tmp_p
              ("dossier_on_time_rate", "task_overdue", "budget_disbursement_rate")}
     assert shown == _expected_cards(settings, period)
     assert all(value != fmt.NO_DATA for value in shown.values())
+    budget = query("budget_disbursement_rate", period, reader=Reader(settings)).iloc[0]
+    assert page.inner_text("#kpi-budget-target") == (
+        f"Mục tiêu theo lộ trình {fmt.percent(budget.target)}; "
+        f"chênh lệch {fmt.points_change(budget.gap_pp)} điểm %")
     assert "Tỷ lệ hồ sơ giải quyết đúng hạn" in page.inner_text("body")
     assert page.inner_text("#overview-data-as-of").startswith("Dữ liệu cập nhật lúc")
     assert page.inner_text("#overview-period") == (
