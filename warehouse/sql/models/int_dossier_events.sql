@@ -72,18 +72,8 @@ changes as (
 ),
 
 final as (
-    select
-        unit_code,
-        procedure_code,
-        day,
-        sum(received) as received,
-        sum(received_online) as received_online,
-        sum(received_fee) as received_fee,
-        sum(received_paid_fee) as received_paid_fee,
-        sum(closed) as closed,
-        sum(closed_on_time) as closed_on_time,
-        sum(open_ok) as open_ok,
-        sum(open_overdue) as open_overdue
+    select unit_code, procedure_code, day,
+           cast(sum(columns(* exclude (unit_code, procedure_code, day))) as integer)
     from changes
     group by unit_code, procedure_code, day
 )

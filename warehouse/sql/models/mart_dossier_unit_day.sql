@@ -1,19 +1,10 @@
 -- mart_dossier_unit_day: running totals of dossier counts per unit, what the overview reads.
 -- grain: one row per (unit_code, day) on which something changed; the state on any other
--- day is the row of the latest earlier day (an ASOF join).
+-- day is the row of the latest earlier day (an ASOF join). The counted columns are those
+-- of int_dossier_events.
 create or replace table mart_dossier_unit_day as
 with daily as (
-    select
-        unit_code,
-        day,
-        sum(received) as received,
-        sum(received_online) as received_online,
-        sum(received_fee) as received_fee,
-        sum(received_paid_fee) as received_paid_fee,
-        sum(closed) as closed,
-        sum(closed_on_time) as closed_on_time,
-        sum(open_ok) as open_ok,
-        sum(open_overdue) as open_overdue
+    select unit_code, day, sum(columns(* exclude (unit_code, procedure_code, day)))
     from int_dossier_events
     group by unit_code, day
 ),
@@ -22,14 +13,7 @@ final as (
     select
         unit_code,
         day,
-        sum(received) over w as received,
-        sum(received_online) over w as received_online,
-        sum(received_fee) over w as received_fee,
-        sum(received_paid_fee) over w as received_paid_fee,
-        sum(closed) over w as closed,
-        sum(closed_on_time) over w as closed_on_time,
-        sum(open_ok) over w as open_ok,
-        sum(open_overdue) over w as open_overdue
+        cast(sum(columns(* exclude (unit_code, day))) over w as bigint)
     from daily
     window w as (partition by unit_code order by day rows between unbounded preceding and current row)
 )

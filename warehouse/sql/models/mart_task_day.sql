@@ -38,9 +38,7 @@ changes as (
 ),
 
 daily as (
-    select unit_code, source, day, sum(assigned) as assigned, sum(done_on_time) as done_on_time,
-           sum(done_late) as done_late, sum(open_overdue) as open_overdue,
-           sum(no_deadline) as no_deadline
+    select unit_code, source, day, sum(columns(* exclude (unit_code, source, day)))
     from changes
     group by unit_code, source, day
 ),
@@ -50,11 +48,7 @@ final as (
         unit_code,
         source,
         day,
-        sum(assigned) over w as assigned,
-        sum(done_on_time) over w as done_on_time,
-        sum(done_late) over w as done_late,
-        sum(open_overdue) over w as open_overdue,
-        sum(no_deadline) over w as no_deadline
+        cast(sum(columns(* exclude (unit_code, source, day))) over w as bigint)
     from daily
     window w as (partition by unit_code, source order by day rows between unbounded preceding and current row)
 )
