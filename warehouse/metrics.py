@@ -35,18 +35,24 @@ def default_reader() -> Reader:
 
 
 def _facts_sql(family: Family, by: tuple[str, ...]) -> str:
-    keys = ["unit_code"]
-    mart = None
+    """The family's facts query, reading the mart that answers this cut.
+
+    Dossiers per unit and tasks come from marts with a row for every day (one lookup per
+    bucket); dossiers cut by field or procedure from the sparse procedure mart.
+    """
+    keys, mart, lookup = ["unit_code"], None, "_lookup_daily"
     if family.name == "dossier":
-        procedure_level = bool(PROCEDURE_LEVEL & set(by))
-        mart = "mart_dossier_procedure_day" if procedure_level else "mart_dossier_unit_day"
-        keys += ["procedure_code"] if procedure_level else []
+        if PROCEDURE_LEVEL & set(by):
+            keys, mart, lookup = ["unit_code", "procedure_code"], "mart_dossier_procedure_day", "_lookup_latest"
+        else:
+            mart = "mart_dossier_unit_day"
+    elif family.name == "task":
+        keys, mart = ["unit_code", "source"], "mart_task_day"
+    snippet = read_sql(f"metrics/{lookup}").format(mart=mart, keys=", ".join(f"m.{k}" for k in keys))
     return read_sql(f"metrics/{family.facts}").format(
-        mart=mart,
-        keys=", ".join(keys),
-        grid_keys=", ".join(f"g.{k}" for k in keys),
-        match_end=" and ".join(f"g.{k} = e.{k}" for k in keys),
-        match_start=" and ".join(f"g.{k} = s.{k}" for k in keys),
+        lookup=snippet,
+        end_keys=", ".join(f"e.{k}" for k in keys),
+        match=" and ".join(f"e.{k} = s.{k}" for k in keys),
     )
 
 
@@ -75,17 +81,17 @@ def _check(metric: Metric, by: tuple[str, ...], structure: str) -> None:
         raise ValueError(f"structure must be current or historical, not {structure!r}")
 
 
-def family_frame(family: Family, period: Period, by: tuple[str, ...], *, as_of: date | None,
+def read_buckets(family: Family, cut: list[tuple[str, date, date]], by: tuple[str, ...], *,
                  scope: Iterable[str] | None, unit: str | None, kind: str | None,
                  structure: Structure, reader: Reader) -> pd.DataFrame:
-    """The family's quantities per bucket and ``by`` keys (one row per group)."""
-    grain = next((b for b in by if b in TIME_GRAINS), None)
-    cut = buckets(period, grain)
-    if grain is None and family.point_in_time and as_of is not None:
-        cut = [(None, period.start, as_of)]
+    """The family's quantities per bucket ``(label, first, last)`` and ``by`` keys.
+
+    A group with nothing at all to count is left out, as a GROUP BY would; every bucket
+    keeps a row when there are no other keys (its quantities are zeros, not missing).
+    """
     sql = _frame_sql(family, by)
     params = {
-        "bucket_labels": [label or "" for label, _, _ in cut],
+        "bucket_labels": [label for label, _, _ in cut],
         "bucket_starts": [first for _, first, _ in cut],
         "bucket_ends": [last for _, _, last in cut],
         "current_structure": structure == "current",
@@ -96,16 +102,24 @@ def family_frame(family: Family, period: Period, by: tuple[str, ...], *, as_of: 
     }
     used = set(_PARAM.findall(sql))
     frame = reader.frame(sql, {k: v for k, v in params.items() if k in used})
-    keys = [c for c in frame.columns if c not in family.quantities]
-    if len(keys) > 1:  # a group with nothing at all to count is left out, as in a GROUP BY
-        frame = frame[frame[list(family.quantities)].ne(0).any(axis=1)].reset_index(drop=True)
-    if frame.empty and len(keys) == 1:  # no rows at all: the totals are zeros, not missing
-        frame = pd.DataFrame([{"bucket": "", **{q: 0 for q in family.quantities}}])
-    if grain is None:
-        frame = frame.drop(columns="bucket")
-    else:
-        frame = frame.rename(columns={"bucket": grain})
-    return frame
+    if len(frame.columns) - len(family.quantities) > 1:
+        return frame[frame[list(family.quantities)].ne(0).any(axis=1)].reset_index(drop=True)
+    missing = [label for label, _, _ in cut if label not in set(frame["bucket"])]
+    zeros = pd.DataFrame([{"bucket": label, **{q: 0 for q in family.quantities}} for label in missing])
+    return pd.concat([frame, zeros], ignore_index=True) if missing else frame
+
+
+def family_frame(family: Family, period: Period, by: tuple[str, ...], *, as_of: date | None,
+                 scope: Iterable[str] | None, unit: str | None, kind: str | None,
+                 structure: Structure, reader: Reader) -> pd.DataFrame:
+    """The family's quantities per ``by`` keys, a time cut named after its grain."""
+    grain = next((b for b in by if b in TIME_GRAINS), None)
+    cut = [(label or "", first, last) for label, first, last in buckets(period, grain)]
+    if grain is None and family.point_in_time and as_of is not None:
+        cut = [("", period.start, as_of)]
+    frame = read_buckets(family, cut, by, scope=scope, unit=unit, kind=kind, structure=structure,
+                         reader=reader)
+    return frame.drop(columns="bucket") if grain is None else frame.rename(columns={"bucket": grain})
 
 
 def _values(metric: Metric, frame: pd.DataFrame) -> pd.DataFrame:

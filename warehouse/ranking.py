@@ -49,12 +49,16 @@ def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
 
 
 def _components(period: Period, structure: str, reader) -> pd.DataFrame:
-    """The three component scores (0-100) per unit, from the families' quantities."""
-    from warehouse.metrics import family_frame  # metrics imports this module lazily too
+    """The three component scores (0-100) per unit, for the period ("now") and the one of
+    the same length before it ("before"), each family read once for both."""
+    from warehouse.metrics import read_buckets  # metrics imports this module lazily too
+
+    previous = period.previous()
+    cut = [("now", period.start, period.end), ("before", previous.start, previous.end)]
 
     def frame(family):
-        return family_frame(family, period, ("unit", "kind"), as_of=None, scope=None, unit=None,
-                            kind=None, structure=structure, reader=reader).set_index(["unit_code", "kind"])
+        return read_buckets(family, cut, ("unit", "kind"), scope=None, unit=None, kind=None,
+                            structure=structure, reader=reader).set_index(["bucket", "unit_code", "kind"])
 
     dossiers, tasks, budget = frame(DOSSIER), frame(TASK), frame(BUDGET)
     return pd.concat([
@@ -65,9 +69,8 @@ def _components(period: Period, structure: str, reader) -> pd.DataFrame:
     ], axis=1).reset_index()
 
 
-def scores_for(period: Period, structure: str, reader, weights: dict[str, float]) -> pd.DataFrame:
-    scores = _components(period, structure, reader)
-    scores["composite"] = composite(scores, weights)
+def _ranked(scores: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    scores = scores.assign(composite=composite(scores, weights))
     scores = scores[scores["composite"].notna()].copy()
     scores["rank"] = rank_within_kind(scores)
     return scores
@@ -75,9 +78,11 @@ def scores_for(period: Period, structure: str, reader, weights: dict[str, float]
 
 def rank_units(period: Period, *, scope, by, unit, kind, structure, reader) -> pd.DataFrame:
     weights = load_weights(reader.config_dir)
-    now = scores_for(period, structure, reader, weights)
-    before = scores_for(period.previous(), structure, reader, weights)[["unit_code", "rank"]]
-    result = now.merge(before.rename(columns={"rank": "previous_rank"}), on="unit_code", how="left")
+    scores = _components(period, structure, reader)
+    now = _ranked(scores[scores["bucket"] == "now"].drop(columns="bucket"), weights)
+    before = _ranked(scores[scores["bucket"] == "before"].drop(columns="bucket"), weights)
+    result = now.merge(before[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"}),
+                       on="unit_code", how="left")
     result["rank_change"] = (result["previous_rank"] - result["rank"]).astype("Int64")
     if scope is not None:
         result = result[result["unit_code"].isin(set(scope))]

@@ -1,30 +1,22 @@
 -- budget_facts: plan, disbursement and target-weighted plan of the fiscal year of each
--- bucket's end, per unit and category, from mart_budget_day at the end of p2.
+-- bucket's end, per unit and category: the latest row of mart_budget_day on or before p2.
 -- target_plan / plan is the expected rate at p2 (categories may have different paths).
 with buckets as (
     select unnest($bucket_labels) as bucket, unnest($bucket_starts) as p1, unnest($bucket_ends) as p2
 ),
 
-grid as (
-    select buckets.*, k.*
-    from buckets
-    join (select distinct unit_code, fiscal_year, category from mart_budget_day) as k
-        on k.fiscal_year = year(buckets.p2)
+at_end as (
+    select b.bucket, b.p2, m.unit_code, m.category,
+           arg_max(m.plan, m.day) as plan, arg_max(m.disbursed, m.day) as disbursed
+    from buckets as b
+    join mart_budget_day as m on m.fiscal_year = year(b.p2) and m.day <= b.p2
+    group by b.bucket, b.p2, m.unit_code, m.category
 ),
 
 final as (
-    select
-        g.bucket,
-        g.unit_code,
-        g.category,
-        coalesce(e.plan, 0) as plan,
-        coalesce(e.disbursed, 0) as disbursed,
-        coalesce(e.plan, 0) * t.target as target_plan
-    from grid as g
-    asof left join mart_budget_day as e
-        on g.unit_code = e.unit_code and g.fiscal_year = e.fiscal_year
-        and g.category = e.category and g.p2 >= e.day
-    join budget_target_day as t on t.category = g.category and t.day = g.p2
+    select e.bucket, e.unit_code, e.category, e.plan, e.disbursed, e.plan * t.target as target_plan
+    from at_end as e
+    join budget_target_day as t on t.category = e.category and t.day = e.p2
 )
 
 select * from final

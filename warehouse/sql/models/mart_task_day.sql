@@ -1,11 +1,13 @@
--- mart_task_day: running totals of task states per lead unit and source (DOMAIN.md).
--- grain: one row per (unit_code, source, day) on which something changed. As of day D:
+-- mart_task_day: running totals of task states per lead unit and source for every day:
+-- the state as of day D is the row (unit, source, D), one lookup (DOMAIN.md). As of D:
 --   assigned       tasks assigned on or before D (the tasks that exist)
 --   done_on_time   completed by D, with no deadline or on or before it
 --   done_late      completed by D, after its due date
 --   open_overdue   not completed by D and due before D
 --   no_deadline    existing tasks without a due date
 -- open_on_track = assigned - done_on_time - done_late - open_overdue.
+-- grain: one row per (unit_code, source, day), every day from the first change to the
+-- last; changes more than 400 days after the build are kept on that horizon's last day.
 create or replace table mart_task_day as
 with task as (
     select
@@ -38,9 +40,28 @@ changes as (
 ),
 
 daily as (
-    select unit_code, source, day, sum(columns(* exclude (unit_code, source, day)))
+    select unit_code, source, least(day, current_date + 400) as day,
+           sum(columns(* exclude (unit_code, source, day)))
     from changes
-    group by unit_code, source, day
+    group by unit_code, source, least(day, current_date + 400)
+),
+
+days as (
+    select cast(unnest(generate_series(min(day), max(day), interval 1 day)) as date) as day
+    from daily
+),
+
+grid as (
+    select keys.unit_code, keys.source, days.day
+    from (select distinct unit_code, source from daily) as keys
+    cross join days
+),
+
+filled as (
+    select grid.unit_code, grid.source, grid.day,
+           coalesce(columns(daily.* exclude (unit_code, source, day)), 0)
+    from grid
+    left join daily using (unit_code, source, day)
 ),
 
 final as (
@@ -49,7 +70,7 @@ final as (
         source,
         day,
         cast(sum(columns(* exclude (unit_code, source, day))) over w as bigint)
-    from daily
+    from filled
     window w as (partition by unit_code, source order by day rows between unbounded preceding and current row)
 )
 

@@ -1,0 +1,16 @@
+-- Lookup in a mart with rows only on days something changed: the latest row on or before
+-- the day a bucket ends and before the day it starts. {mart} and {keys} come from the
+-- registry.
+at_end as (
+    select b.bucket, {keys}, arg_max(columns(m.* exclude ({keys}, day)), m.day)
+    from buckets as b
+    join {mart} as m on m.day <= b.p2
+    group by b.bucket, {keys}
+),
+
+before_start as (
+    select b.bucket, {keys}, arg_max(columns(m.* exclude ({keys}, day)), m.day)
+    from buckets as b
+    join {mart} as m on m.day < b.p1
+    group by b.bucket, {keys}
+),
