@@ -23,7 +23,6 @@ __all__ = ["Period", "REGISTRY", "query", "default_reader"]
 
 Structure = Literal["current", "historical"]
 _PARAM = re.compile(r"\$([a-z_]+)")
-PROCEDURE_LEVEL = {"field", "procedure"}
 
 
 @cache
@@ -34,25 +33,27 @@ def default_reader() -> Reader:
     return Reader(load_settings())
 
 
-def _facts_sql(family: Family, by: tuple[str, ...]) -> str:
-    """The family's facts query, reading the mart that answers this cut.
+def _dossier_mart(by: tuple[str, ...]) -> tuple[list[str], str, str]:
+    """Keys, mart and lookup that answer a dossier cut: per procedure from the sparse
+    procedure mart, per field or per unit from marts with a row for every day."""
+    if "procedure" in by:
+        return ["unit_code", "procedure_code"], "mart_dossier_procedure_day", "_lookup_latest"
+    if "field" in by:
+        return ["unit_code", "field"], "mart_dossier_field_day", "_lookup_daily"
+    return ["unit_code"], "mart_dossier_unit_day", "_lookup_daily"
 
-    Dossiers per unit and tasks come from marts with a row for every day (one lookup per
-    bucket); dossiers cut by field or procedure from the sparse procedure mart.
-    """
+
+def _facts_sql(family: Family, by: tuple[str, ...]) -> str:
     keys, mart, lookup = ["unit_code"], None, "_lookup_daily"
     if family.name == "dossier":
-        if PROCEDURE_LEVEL & set(by):
-            keys, mart, lookup = ["unit_code", "procedure_code"], "mart_dossier_procedure_day", "_lookup_latest"
-        else:
-            mart = "mart_dossier_unit_day"
+        keys, mart, lookup = _dossier_mart(by)
     elif family.name == "task":
         keys, mart = ["unit_code", "source"], "mart_task_day"
     snippet = read_sql(f"metrics/{lookup}").format(mart=mart, keys=", ".join(f"m.{k}" for k in keys))
     return read_sql(f"metrics/{family.facts}").format(
         lookup=snippet,
         end_keys=", ".join(f"e.{k}" for k in keys),
-        match=" and ".join(f"e.{k} = s.{k}" for k in keys),
+        match=" and ".join(f"e.{k} is not distinct from s.{k}" for k in keys),
     )
 
 
@@ -60,7 +61,7 @@ def _frame_sql(family: Family, by: tuple[str, ...]) -> str:
     keys = ["bucket"] + [family.dimensions[b] for b in by if b not in TIME_GRAINS]
     sums = [f"sum({q})::double as {q}" if q in family.fractional else f"sum({q})::bigint as {q}"
             for q in family.quantities]
-    procedure_level = family.name == "dossier" and bool(PROCEDURE_LEVEL & set(by))
+    procedure_level = family.name == "dossier" and "procedure" in by
     return read_sql("metrics/_frame").format(
         facts=_facts_sql(family, by),
         keys=", ".join(keys),
