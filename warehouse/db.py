@@ -36,7 +36,7 @@ def writer(settings, timeout: float = 600):
     """
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(settings.warehouse_dir / "writer.lock"), timeout=timeout):
-        con = duckdb.connect(str(settings.writer_path))
+        con = duckdb.connect(str(settings.writer_path), config={"enable_progress_bar": False})
         try:
             apply_schema(con)
             yield con
