@@ -36,8 +36,9 @@ def writer(settings, timeout: float = 600):
     """
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(settings.warehouse_dir / "writer.lock"), timeout=timeout):
-        con = duckdb.connect(str(settings.writer_path), config={"enable_progress_bar": False})
+        con = duckdb.connect(str(settings.writer_path))
         try:
+            con.execute("set enable_progress_bar = false")
             apply_schema(con)
             yield con
         finally:
