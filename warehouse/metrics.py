@@ -57,7 +57,7 @@ def _facts_sql(family: Family, by: tuple[str, ...]) -> str:
     )
 
 
-def _frame_sql(family: Family, by: tuple[str, ...]) -> str:
+def frame_sql(family: Family, by: tuple[str, ...]) -> str:
     keys = ["bucket"] + [family.dimensions[b] for b in by if b not in TIME_GRAINS]
     sums = [f"sum({q})::double as {q}" if q in family.fractional else f"sum({q})::bigint as {q}"
             for q in family.quantities]
@@ -82,15 +82,9 @@ def _check(metric: Metric, by: tuple[str, ...], structure: str) -> None:
         raise ValueError(f"structure must be current or historical, not {structure!r}")
 
 
-def read_buckets(family: Family, cut: list[tuple[str, date, date]], by: tuple[str, ...], *,
-                 scope: Iterable[str] | None, unit: str | None, kind: str | None,
-                 structure: Structure, reader: Reader) -> pd.DataFrame:
-    """The family's quantities per bucket ``(label, first, last)`` and ``by`` keys.
-
-    A group with nothing at all to count is left out, as a GROUP BY would; every bucket
-    keeps a row when there are no other keys (its quantities are zeros, not missing).
-    """
-    sql = _frame_sql(family, by)
+def run_frame_sql(sql: str, cut: list[tuple[str, date, date]], *, scope: Iterable[str] | None,
+                  unit: str | None, kind: str | None, structure: Structure, reader: Reader) -> pd.DataFrame:
+    """Run SQL built on ``_frame.sql`` with the buckets, scope and filters bound."""
     params = {
         "bucket_labels": [label for label, _, _ in cut],
         "bucket_starts": [first for _, first, _ in cut],
@@ -102,7 +96,19 @@ def read_buckets(family: Family, cut: list[tuple[str, date, date]], by: tuple[st
         "kind": kind,
     }
     used = set(_PARAM.findall(sql))
-    frame = reader.frame(sql, {k: v for k, v in params.items() if k in used})
+    return reader.frame(sql, {k: v for k, v in params.items() if k in used})
+
+
+def read_buckets(family: Family, cut: list[tuple[str, date, date]], by: tuple[str, ...], *,
+                 scope: Iterable[str] | None, unit: str | None, kind: str | None,
+                 structure: Structure, reader: Reader) -> pd.DataFrame:
+    """The family's quantities per bucket ``(label, first, last)`` and ``by`` keys.
+
+    A group with nothing at all to count is left out, as a GROUP BY would; every bucket
+    keeps a row when there are no other keys (its quantities are zeros, not missing).
+    """
+    frame = run_frame_sql(frame_sql(family, by), cut, scope=scope, unit=unit, kind=kind,
+                          structure=structure, reader=reader)
     if len(frame.columns) - len(family.quantities) > 1:
         return frame[frame[list(family.quantities)].ne(0).any(axis=1)].reset_index(drop=True)
     missing = [label for label, _, _ in cut if label not in set(frame["bucket"])]

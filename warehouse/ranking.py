@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from warehouse.db import read_sql
 from warehouse.periods import Period
 from warehouse.registry import BUDGET, DOSSIER, TASK
 
@@ -44,29 +45,17 @@ def rank_within_kind(scores: pd.DataFrame) -> pd.Series:
     return rounded.groupby(scores["kind"]).rank(method="min", ascending=False).astype("Int64")
 
 
-def _ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    return numerator / denominator.where(denominator > 0)
-
-
 def _components(period: Period, structure: str, reader) -> pd.DataFrame:
     """The three component scores (0-100) per unit, for the period ("now") and the one of
-    the same length before it ("before"), each family read once for both."""
-    from warehouse.metrics import read_buckets  # metrics imports this module lazily too
+    the same length before it ("before"), in one query over the three families."""
+    from warehouse.metrics import frame_sql, run_frame_sql  # metrics imports this module lazily
 
     previous = period.previous()
     cut = [("now", period.start, period.end), ("before", previous.start, previous.end)]
-
-    def frame(family):
-        return read_buckets(family, cut, ("unit", "kind"), scope=None, unit=None, kind=None,
-                            structure=structure, reader=reader).set_index(["bucket", "unit_code", "kind"])
-
-    dossiers, tasks, budget = frame(DOSSIER), frame(TASK), frame(BUDGET)
-    return pd.concat([
-        (100 * _ratio(dossiers["on_time"], dossiers["handled"])).rename("procedures"),
-        (100 * _ratio(tasks["done_on_time"], tasks["fallen_due"])).rename("tasks"),
-        (100 * np.minimum(1, _ratio(_ratio(budget["disbursed"], budget["plan"]),
-                                    _ratio(budget["target_plan"], budget["plan"])))).rename("budget"),
-    ], axis=1).reset_index()
+    by = ("unit", "kind")
+    sql = read_sql("metrics/_ranking_components").format(
+        dossier=frame_sql(DOSSIER, by), task=frame_sql(TASK, by), budget=frame_sql(BUDGET, by))
+    return run_frame_sql(sql, cut, scope=None, unit=None, kind=None, structure=structure, reader=reader)
 
 
 def _ranked(scores: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
