@@ -44,6 +44,7 @@ D10,P0,NEW,direct,2026-02-28 23:00:00,,,received,0,0,false,2026-02-28 23:00:00
 D11,P5,NEW,online,2026-02-20 09:00:00,2026-03-20 23:59:59,,supplement,2,3,false,2026-02-21 09:00:00
 S1,P1,NEW,direct,2025-04-25 09:00:00,,2025-04-26 11:00:00,finished,0,0,false,2025-04-26 11:00:00
 S2,P1,NEW,direct,2025-04-25 09:00:00,,2025-04-28 09:00:00,finished,0,0,false,2025-04-28 09:00:00
+S3,P1,PROV,direct,2024-06-03 09:00:00,,2024-06-03 15:00:00,finished,0,0,false,2024-06-03 15:00:00
 """
 TASKS = """task_id,title,source,lead_unit_code,assigned_on,due_on,completed_on,updated_at
 T1,Nhiệm vụ 1,government,NEW,2026-03-01,2026-03-20,2026-03-15,2026-03-15 10:00:00
@@ -210,6 +211,13 @@ def test_unit_ranking_rows(reader):
     assert row.budget == pytest.approx(budget)
     assert row.composite == pytest.approx(0.4 * 50 + 0.4 * 40 + 0.2 * budget)
     assert row["rank"] == 1 and row.previous_rank == 1  # February: only NEW has data
+
+
+def test_unit_ranking_leaves_out_components_without_data(reader):
+    # June 2024: PROV closed one dossier on time and has no tasks and no budget
+    [row] = query("unit_ranking", Period(date(2024, 6, 1), date(2024, 6, 30)), reader=reader).to_dict("records")
+    assert (row["unit_code"], row["procedures"], row["composite"], row["rank"]) == ("PROV", 100, 100, 1)
+    assert pd.isna(row["tasks"]) and pd.isna(row["budget"]) and pd.isna(row["previous_rank"])
 
 
 def test_overdue_lists_count_working_days(reader):
