@@ -39,10 +39,10 @@ def composite(scores: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
     return pd.Series(np.where(weight > 0, total / np.where(weight > 0, weight, 1), np.nan), index=scores.index)
 
 
-def rank_within_kind(scores: pd.DataFrame) -> pd.Series:
+def rank_within_kind(scores: pd.DataFrame, groups: tuple[str, ...] = ("kind",)) -> pd.Series:
     """1, 2, 2, 4: equal composites after rounding to 2 decimals share a rank."""
     rounded = scores["composite"].round(2)
-    return rounded.groupby(scores["kind"]).rank(method="min", ascending=False).astype("Int64")
+    return rounded.groupby([scores[g] for g in groups]).rank(method="min", ascending=False).astype("Int64")
 
 
 def _components(period: Period, structure: str, reader) -> pd.DataFrame:
@@ -58,26 +58,21 @@ def _components(period: Period, structure: str, reader) -> pd.DataFrame:
     return run_frame_sql(sql, cut, scope=None, unit=None, kind=None, structure=structure, reader=reader)
 
 
-def _ranked(scores: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
-    scores = scores.assign(composite=composite(scores, weights))
-    scores = scores[scores["composite"].notna()].copy()
-    scores["rank"] = rank_within_kind(scores)
-    return scores
-
-
 def rank_units(period: Period, *, scope, by, unit, kind, structure, reader) -> pd.DataFrame:
-    weights = load_weights(reader.config_dir)
     scores = _components(period, structure, reader)
-    now = _ranked(scores[scores["bucket"] == "now"].drop(columns="bucket"), weights)
-    before = _ranked(scores[scores["bucket"] == "before"].drop(columns="bucket"), weights)
-    result = now.merge(before[["unit_code", "rank"]].rename(columns={"rank": "previous_rank"}),
-                       on="unit_code", how="left")
-    result["rank_change"] = (result["previous_rank"] - result["rank"]).astype("Int64")
+    scores["composite"] = composite(scores, load_weights(reader.config_dir))
+    scores = scores[scores["composite"].notna()]
+    scores = scores.assign(rank=rank_within_kind(scores, ("bucket", "kind")))
+    before = scores[scores["bucket"] == "before"]
+    result = scores[scores["bucket"] == "now"].drop(columns="bucket")
+    previous = result["unit_code"].map(dict(zip(before["unit_code"], before["rank"]))).astype("Int64")
+    keep = pd.Series(True, index=result.index)
     if scope is not None:
-        result = result[result["unit_code"].isin(set(scope))]
+        keep &= result["unit_code"].isin(set(scope))
     if unit is not None:
-        result = result[result["unit_code"] == unit]
+        keep &= result["unit_code"] == unit
     if kind is not None:
-        result = result[result["kind"] == kind]
-    result = result.assign(value=result["composite"], numerator=pd.NA, denominator=pd.NA)
-    return result.sort_values(["kind", "rank", "unit_code"]).reset_index(drop=True)
+        keep &= result["kind"] == kind
+    result = result.assign(previous_rank=previous, rank_change=previous - result["rank"],
+                           value=result["composite"], numerator=pd.NA, denominator=pd.NA)[keep]
+    return result.sort_values(["kind", "rank", "unit_code"], ignore_index=True)
