@@ -296,7 +296,8 @@ def run(data_dir: Path, n_dossiers: int, runs: int) -> bool:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=10_000_000, help="demo dossiers to generate")
-    parser.add_argument("--data-dir", type=Path, help="data dir to build in or reuse (default: a temporary one)")
+    parser.add_argument("--data-dir", type=Path,
+                        help="data dir to build in or reuse (default: a temporary one)")
     parser.add_argument("--runs", type=int, default=30, help="timed runs per query, after one warm-up")
     args = parser.parse_args()
     if args.data_dir:

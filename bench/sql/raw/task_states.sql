@@ -8,7 +8,9 @@ with per_unit as (
     select
         lead_unit_code as unit_code,
         count(*) as assigned,
-        count(*) filter (where completed_on <= $p2 and (due_on is null or completed_on <= due_on)) as done_on_time,
+        count(*) filter (
+            where completed_on <= $p2 and (due_on is null or completed_on <= due_on)
+        ) as done_on_time,
         count(*) filter (where completed_on <= $p2 and completed_on > due_on) as done_late,
         count(*) filter (where (completed_on is null or completed_on > $p2) and due_on < $p2) as open_overdue
     from tasks
