@@ -44,11 +44,13 @@ def _dossier_mart(by: tuple[str, ...]) -> tuple[list[str], str, str]:
 
 
 def _facts_sql(family: Family, by: tuple[str, ...]) -> str:
-    keys, mart, lookup = ["unit_code"], None, "_lookup_daily"
+    """The family's facts query with its mart lookup filled in (budget reads its own)."""
+    if family.name == "budget":
+        return read_sql(f"metrics/{family.facts}")
     if family.name == "dossier":
         keys, mart, lookup = _dossier_mart(by)
-    elif family.name == "task":
-        keys, mart = ["unit_code", "source"], "mart_task_day"
+    else:
+        keys, mart, lookup = ["unit_code", "source"], "mart_task_day", "_lookup_daily"
     snippet = read_sql(f"metrics/{lookup}").format(mart=mart, keys=", ".join(f"m.{k}" for k in keys))
     return read_sql(f"metrics/{family.facts}").format(
         lookup=snippet,
