@@ -17,7 +17,6 @@ Exits with status 1 when a raw result and a mart result disagree.
 from __future__ import annotations
 
 import argparse
-import re
 import resource
 import sys
 import tempfile
@@ -50,15 +49,14 @@ MART_TARGET_MS = (50, 100)  # median, p95
 BUILD_TARGET_S = 60
 # indicator -> raw-facts query of bench/sql/raw giving its numerator and denominator
 RAW = {
-    "dossier_on_time_rate": "dossier_handled",
-    "dossier_overdue_open": "dossier_open",
+    "dossier_on_time_rate": "dossier_states",
+    "dossier_overdue_open": "dossier_states",
     "dossier_online_rate": "dossier_received",
     "task_overdue": "task_states",
     "task_overdue_rate": "task_states",
     "budget_disbursement_rate": "budget_lines",
 }
 RANKING_COLUMNS = ("procedures", "tasks", "budget", "composite")
-_PARAM = re.compile(r"\$([a-z0-9_]+)")
 
 
 def read_sql(name: str) -> str:
@@ -161,21 +159,19 @@ def raw_frame(reader: Reader, sql: str, period: Period) -> pd.DataFrame:
         "p2_end": datetime.combine(period.end, time(23, 59, 59)),
         "p2": period.end,
     }
-    return reader.frame(sql, {k: v for k, v in params.items() if k in set(_PARAM.findall(sql))})
+    return reader.frame(read_sql("raw/_current_units").format(raw=sql), params)
 
 
 def raw_indicator(reader: Reader, name: str, by: tuple[str, ...]) -> pd.DataFrame:
     """Numerator and denominator of ``name`` from the raw facts, in total or per unit."""
     metric = REGISTRY[name]
     quantities = [metric.numerator, metric.denominator]
-    sql = read_sql(f"raw/{RAW[name]}")
+    frame = raw_frame(reader, read_sql(f"raw/{RAW[name]}"), PERIOD)
     if by:
-        keys = ["unit_code"]
+        frame = frame[["unit_code"] + quantities]
     else:
-        keys = []
-        sql = "select " + ", ".join(f"sum({q})::bigint as {q}" for q in quantities) + f" from ({sql})"
-    frame = raw_frame(reader, sql, PERIOD)[keys + quantities]
-    return frame.set_axis(keys + ["numerator", "denominator"], axis=1)
+        frame = frame[quantities].sum().to_frame().T
+    return frame.set_axis(list(frame.columns[:-2]) + ["numerator", "denominator"], axis=1)
 
 
 def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
@@ -187,7 +183,7 @@ def raw_scores(reader: Reader, period: Period, weights: dict[str, float]) -> pd.
     def per_unit(name):
         return raw_frame(reader, read_sql(f"raw/{name}"), period).set_index(["unit_code", "kind"])
 
-    dossiers, tasks, budget = per_unit("dossier_handled"), per_unit("task_states"), per_unit("budget_lines")
+    dossiers, tasks, budget = per_unit("dossier_states"), per_unit("task_states"), per_unit("budget_lines")
     rate = ratio(budget["disbursed"], budget["plan"])
     target = ratio(budget["target_plan"], budget["plan"])
     scores = pd.concat([

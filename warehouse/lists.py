@@ -4,7 +4,6 @@ The only reads of raw facts, always scoped and bounded by a row limit (DESIGN de
 """
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time
 from typing import Iterable
 
@@ -14,7 +13,6 @@ from warehouse.db import read_sql
 from warehouse.snapshots import Reader
 
 MAX_ROWS = 10_000
-_PARAM = re.compile(r"\$([a-z_]+)")
 
 
 def _run(name: str, as_of: date, scope, unit, limit: int, reader: Reader) -> pd.DataFrame:
@@ -27,8 +25,7 @@ def _run(name: str, as_of: date, scope, unit, limit: int, reader: Reader) -> pd.
         "unit": unit,
         "limit": max(0, min(limit, MAX_ROWS)),
     }
-    used = set(_PARAM.findall(sql))
-    return reader.frame(sql, {k: v for k, v in params.items() if k in used})
+    return reader.frame(sql, params)
 
 
 def overdue_dossiers(as_of: date, *, reader: Reader, scope: Iterable[str] | None = None,

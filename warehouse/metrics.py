@@ -7,7 +7,6 @@ numerator and denominator, so a screen, an export and the API always agree.
 """
 from __future__ import annotations
 
-import re
 from datetime import date
 from functools import cache
 from typing import Iterable, Literal
@@ -22,7 +21,6 @@ from warehouse.snapshots import Reader
 __all__ = ["Period", "REGISTRY", "query", "default_reader"]
 
 Structure = Literal["current", "historical"]
-_PARAM = re.compile(r"\$([a-z_]+)")
 
 
 @cache
@@ -97,8 +95,7 @@ def run_frame_sql(sql: str, cut: list[tuple[str, date, date]], *, scope: Iterabl
         "unit": unit,
         "kind": kind,
     }
-    used = set(_PARAM.findall(sql))
-    return reader.frame(sql, {k: v for k, v in params.items() if k in used})
+    return reader.frame(sql, params)
 
 
 def read_buckets(family: Family, cut: list[tuple[str, date, date]], by: tuple[str, ...], *,

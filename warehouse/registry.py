@@ -78,10 +78,6 @@ class Metric:
             return self.extra_dimensions
         return tuple(self.family.dimensions) + self.extra_dimensions + TIME_GRAINS
 
-    @property
-    def point_in_time(self) -> bool:
-        return bool(self.family and self.family.point_in_time)
-
     def label(self, language: str) -> str:
         return self.label_vi if language == "vi" else self.label_en
 

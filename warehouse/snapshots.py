@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -21,6 +22,7 @@ import duckdb
 import pandas as pd
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+_PARAM = re.compile(r"\$([a-z0-9_]+)")
 
 
 class NoSnapshot(RuntimeError):
@@ -152,5 +154,8 @@ class Reader:
             cur.close()
 
     def frame(self, sql: str, params: dict | None = None) -> pd.DataFrame:
+        """Run ``sql`` with the named parameters it uses (DuckDB refuses unused ones), so
+        callers pass one set of values for queries that each need part of it."""
+        used = set(_PARAM.findall(sql))
         with self.cursor() as (_, cur):
-            return cur.execute(sql, params or {}).df()
+            return cur.execute(sql, {k: v for k, v in (params or {}).items() if k in used}).df()

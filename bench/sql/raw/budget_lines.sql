@@ -1,6 +1,6 @@
--- budget_lines: plan and disbursement of the fiscal year of p2 as of p2, per unit of the
--- current structure, straight from the budget rows (DOMAIN.md, "Budget"): each line at its
--- latest row on or before p2. target_plan = plan x the category target at p2.
+-- budget_lines: per recorded unit, plan and disbursement of the fiscal year of p2 as of
+-- p2, straight from the budget rows (DOMAIN.md, "Budget"): each line at its latest row on
+-- or before p2. target_plan = plan x the category target at p2.
 with line as (
     select
         unit_code,
@@ -12,24 +12,15 @@ with line as (
     group by unit_code, fiscal_year, category, line_code
 ),
 
-per_unit as (
-    select unit_code, category, sum(plan) as plan, sum(disbursed) as disbursed
-    from line
-    group by unit_code, category
-),
-
 final as (
     select
-        r.current_code as unit_code,
-        u.kind,
-        sum(f.plan)::bigint as plan,
-        sum(f.disbursed)::bigint as disbursed,
-        sum(f.plan * t.target)::double as target_plan
-    from per_unit as f
-    join budget_target_day as t on t.category = f.category and t.day = $p2
-    join unit_rollup as r using (unit_code)
-    join units as u on u.unit_code = r.current_code
-    group by r.current_code, u.kind
+        l.unit_code,
+        sum(l.plan) as plan,
+        sum(l.disbursed) as disbursed,
+        sum(l.plan * t.target) as target_plan
+    from line as l
+    join budget_target_day as t on t.category = l.category and t.day = $p2
+    group by l.unit_code
 )
 
 select * from final

@@ -1,6 +1,6 @@
--- dossier_received: dossiers received in [p1, p2] and those received online, per unit of
--- the current structure, straight from the dossiers.
-with per_unit as (
+-- dossier_received: per recorded unit, dossiers received in [p1, p2] and those received
+-- online, straight from the dossiers.
+with final as (
     select
         unit_code,
         count(*) as received,
@@ -8,15 +8,6 @@ with per_unit as (
     from dossiers
     where received_at between $p1_start and $p2_end
     group by unit_code
-),
-
-final as (
-    select r.current_code as unit_code, u.kind,
-           sum(received)::bigint as received, sum(received_online)::bigint as received_online
-    from per_unit as f
-    join unit_rollup as r using (unit_code)
-    join units as u on u.unit_code = r.current_code
-    group by r.current_code, u.kind
 )
 
 select * from final

@@ -1,11 +1,13 @@
--- dossier_handled: dossiers handled in [p1, p2] and those on time, per unit of the current
--- structure, straight from the dossiers (DOMAIN.md, "Dossiers"):
---   handled  received by the end of p2 and not closed before the start of p1
---   on_time  closed within the period by the effective due, or open at the end of p2
---            with the effective due not passed then; more than one supplement is late
+-- dossier_states: per recorded unit, straight from the dossiers (DOMAIN.md, "Dossiers"):
+--   handled       received by the end of p2 and not closed before the start of p1
+--   on_time       handled and closed within the period by the effective due, or open at
+--                 the end of p2 with the effective due not passed then; more than one
+--                 supplement is late
+--   open          handled and not closed by the end of p2 (every such dossier is handled)
+--   open_overdue  open with the effective due before the end of p2, or more than one
+--                 supplement request
 -- The due of a dossier without due_at is the end of the N-th working day after the day it
--- was received (N = legal_days); the effective due adds the supplement days. A handled
--- dossier closed by the end of p2 was closed within the period.
+-- was received (N = legal_days); the effective due adds the supplement days.
 with handled as (
     select
         d.unit_code,
@@ -34,25 +36,19 @@ deadline as (
     left join calendar_day as w on w.is_working and w.work_index = c.work_index + p.legal_days
 ),
 
-per_unit as (
+final as (
     select
         unit_code,
         count(*) as handled,
         count(*) filter (where supplement_count <= 1 and (
             (closed_by_end and finished_at <= effective_due)
             or (not closed_by_end and effective_due >= $p2_end)
-        )) as on_time
+        )) as on_time,
+        count(*) filter (where not closed_by_end) as open,
+        count(*) filter (where not closed_by_end and (supplement_count > 1 or effective_due < $p2_end))
+            as open_overdue
     from deadline
     group by unit_code
-),
-
-final as (
-    select r.current_code as unit_code, u.kind,
-           sum(handled)::bigint as handled, sum(on_time)::bigint as on_time
-    from per_unit as f
-    join unit_rollup as r using (unit_code)
-    join units as u on u.unit_code = r.current_code
-    group by r.current_code, u.kind
 )
 
 select * from final
