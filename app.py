@@ -1,4 +1,4 @@
-"""Entry point: settings, the embedded default's data, then serve on 127.0.0.1:8050."""
+"""Entry point: settings, the embedded default's data, the scheduler, then serve on :8050."""
 from __future__ import annotations
 
 import sys
@@ -14,9 +14,11 @@ def main() -> int:
         return 2
     from dashboard.app import create_app
     from pipelines.bootstrap import ensure_data
+    from pipelines.scheduler import start_background
 
     version = ensure_data(settings)
     print(f"Data version: {version or 'none (no data published)'}")
+    start_background(settings)
     app = create_app(settings)
     print(f"Serving on http://{settings.host}:{settings.port}")
     app.run(host=settings.host, port=settings.port, debug=False)

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         300, ge=0, description="An old snapshot is removed only once it is this old."
     )
     language: Literal["vi", "en"] = Field("vi", description="Default language of the screens.")
+    sources_file: Path | None = Field(None, description="TOML file of sources (default: config/sources.toml).")
+    schedule_file: Path | None = Field(None, description="TOML file of jobs (default: config/schedule.toml).")
+    scheduler: bool = Field(True, description="Run the scheduler inside the web app (python app.py).")
 
     @property
     def warehouse_dir(self) -> Path:
@@ -51,6 +54,14 @@ class Settings(BaseSettings):
     @property
     def pointer_path(self) -> Path:
         return self.warehouse_dir / "current.json"
+
+    @property
+    def sources_path(self) -> Path:
+        return self.sources_file or self.config_dir / "sources.toml"
+
+    @property
+    def schedule_path(self) -> Path:
+        return self.schedule_file or self.config_dir / "schedule.toml"
 
     @property
     def demo_dir(self) -> Path:

@@ -1,4 +1,4 @@
-"""``python -m pipelines``: load files, show run status."""
+"""``python -m pipelines``: run sources, run the scheduler, load files, show run status."""
 from __future__ import annotations
 
 import json
@@ -15,7 +15,8 @@ from config.settings import SettingsError, load_settings
 from pipelines.files import UnreadableFile
 from pipelines.ingest import ingest_files
 from pipelines.records import DATASETS
-from pipelines.status import last_runs, quarantine_counts
+from pipelines.status import last_runs, quarantine_counts, source_states
+from pipelines.sources.config import SourceConfigError
 from warehouse.db import writer
 from warehouse.snapshots import publish
 
@@ -61,21 +62,79 @@ def ingest(
 
 
 @app.command()
+def run(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source names (default: all configured)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object")] = False,
+):
+    """Pull from the configured sources now, then publish if anything changed."""
+    from pipelines.progress import RunProgress
+    from pipelines.run import pull
+
+    settings = _settings()
+    try:
+        with RunProgress(enabled=not as_json, console=err) as progress:
+            report = pull(settings, sources, progress=progress)
+    except SourceConfigError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    if as_json:
+        print(json.dumps({"runs": [r.as_dict() for r in report.results], "data_version": report.version},
+                         ensure_ascii=False, default=str))
+    else:
+        for r in report.results:
+            line = (f"{r.source_name}: {r.status}; read {r.read}, loaded {r.loaded}, unchanged {r.unchanged},"
+                    f" quarantined {r.quarantined}; watermark {r.watermark_before} → {r.watermark_after}")
+            Console().print(line if r.status == "success" else f"[red]{line}\n  {r.error}[/red]")
+        Console().print(f"published {report.version}" if report.version else "nothing changed, nothing published")
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schedule():
+    """Run the scheduler in the foreground (jobs from config/schedule.toml)."""
+    import logging
+
+    from pipelines.scheduler import SchedulerLock, SchedulerLocked, ScheduleError, build
+
+    settings = _settings()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    lock = SchedulerLock(settings)
+    try:
+        scheduler = build(settings, blocking=True)
+        lock.acquire()
+    except (SchedulerLocked, ScheduleError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    for job in scheduler.get_jobs():
+        err.print(f"job {job.name}: {job.trigger}")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        lock.release()
+
+
+@app.command()
 def status(
     limit: Annotated[int, typer.Option(help="How many runs to show")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ):
-    """The last runs and the quarantined rows per dataset."""
+    """The last runs, each source's freshness and the quarantined rows per dataset."""
     settings = _settings()
     with writer(settings) as con:
         runs = last_runs(con, limit)
         counts = quarantine_counts(con)
+        sources = source_states(con)
     if as_json:
-        print(json.dumps({"runs": runs.to_dict("records"), "quarantine": counts.to_dict("records")},
-                         default=str, ensure_ascii=False))
+        print(json.dumps({"runs": runs.to_dict("records"), "sources": sources,
+                          "quarantine": counts.to_dict("records")}, default=str, ensure_ascii=False))
         return
     console = Console()
-    console.print(_table("Last runs", runs.drop(columns=["run_id", "source", "finished_at"])))
+    console.print(_table("Last runs", runs.drop(columns=["run_id", "source", "finished_at", "error"])))
+    console.print(_table("Sources", pd.DataFrame(sources).drop(columns=["watermark", "last_error"],
+                                                               errors="ignore")))
     console.print(_table("Quarantined rows", counts))
 
 

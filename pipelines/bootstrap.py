@@ -1,52 +1,46 @@
-"""The embedded default: demo sources generated, every pipeline run once, published.
+"""The embedded default: the demo systems generated, every source pulled once, published.
 
-A second start finds the published snapshot and does nothing, so it starts in seconds.
+The demo is produced as the ministry's three kinds of systems (the one-stop database, the
+task API's feed, the finance department's XLSX reports) and loaded through the configured
+sources, the same path the scheduler takes. A second start finds the published snapshot
+and does nothing, so it starts in seconds.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.console import Console
 
 from pipelines import demo
-from pipelines.ingest import RunResult, ingest_files
-from pipelines.records import LOAD_ORDER
+from pipelines.demo import systems
+from pipelines.ingest import RunResult
+from pipelines.progress import RunProgress
+from pipelines.run import pull
 from warehouse import models
 from warehouse.calendar import WorkCalendar
 from warehouse.db import writer
 from warehouse.snapshots import LOCAL_TZ, publish, read_pointer
 
-STEP_LABELS = {
-    "generate": "Tạo dữ liệu mẫu (generating demo sources)",
-    "units": "Nạp đơn vị (units)",
-    "procedures": "Nạp thủ tục (procedures)",
-    "dossiers": "Nạp hồ sơ (dossiers)",
-    "tasks": "Nạp nhiệm vụ (tasks)",
-    "budget": "Nạp ngân sách (budget)",
-    "publish": "Xuất bản snapshot (publishing)",
-}
+
+class DemoLoadError(RuntimeError):
+    """A demo source failed to load: the demo itself is broken, say which and why."""
 
 
 def load_demo(settings, show_progress: bool = True) -> tuple[str, dict[str, RunResult]]:
-    """Generate the demo sources, ingest them in order and publish; return the version."""
+    """Generate the demo systems, pull every source once and publish; return the version
+    and each dataset's run."""
     today = settings.demo_today or datetime.now(LOCAL_TZ).date()
-    results: dict[str, RunResult] = {}
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), disable=not show_progress) as progress:
-        bar = progress.add_task(STEP_LABELS["generate"], total=len(STEP_LABELS))
+    console = Console(stderr=True, quiet=not show_progress)
+    with console.status("Tạo dữ liệu mẫu (generating the demo systems)…"):
         calendar = WorkCalendar.from_config(settings.config_dir, last_year=today.year + 2)
         files = demo.generate(settings.demo_dir, seed=settings.demo_seed,
                               n_dossiers=settings.demo_dossiers, today=today, calendar=calendar)
-        progress.advance(bar)
-        with writer(settings) as con:
-            for name in LOAD_ORDER:
-                progress.update(bar, description=STEP_LABELS[name])
-                results[name] = ingest_files(con, name, [files[name]])
-                progress.advance(bar)
-            progress.update(bar, description=STEP_LABELS["publish"])
-            version = publish(con, settings)
-            progress.advance(bar)
-    return version, results
+        systems.export(files, settings.demo_dir)
+    with RunProgress(enabled=show_progress, console=console) as progress:
+        report = pull(settings, progress=progress, advance_demo=False)
+    if report.failed:
+        raise DemoLoadError("; ".join(f"{r.source_name}: {r.error}" for r in report.failed))
+    return report.version, {r.dataset: r for r in report.results}
 
 
 def ensure_data(settings, show_progress: bool = True) -> str | None:

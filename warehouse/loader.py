@@ -66,12 +66,9 @@ def quarantine(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
         con.unregister("quarantined_rows")
 
 
-def start_run(con, **params) -> None:
-    con.execute(read_sql("load/run_start"), params)
-
-
-def finish_run(con, **params) -> None:
-    con.execute(read_sql("load/run_finish"), params)
+def execute(con, name: str, **params) -> list[tuple]:
+    """Run ``warehouse/sql/load/<name>.sql`` with named parameters; return its rows."""
+    return con.execute(read_sql(f"load/{name}"), params).fetchall()
 
 
 def known_codes(con, table: str, column: str) -> set[str]:

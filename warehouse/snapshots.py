@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
+from warehouse.db import read_sql
+
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _PARAM = re.compile(r"\$([a-z0-9_]+)")
 
@@ -56,9 +58,21 @@ def publish(con: duckdb.DuckDBPyConnection, settings) -> str:
         "file": target.name,
         "published_at": published_at.isoformat(timespec="seconds"),
         "models": models.fingerprint(),
+        "changes": _committed_changes(con),
     })
     remove_old_snapshots(settings)
     return version
+
+
+def _committed_changes(con) -> int:
+    return con.execute(read_sql("queries/committed_changes")).fetchone()[0]
+
+
+def unpublished(con, settings) -> bool:
+    """Whether the writer holds committed changes the published snapshot lacks (or
+    nothing is published yet)."""
+    pointer = read_pointer(settings)
+    return pointer is None or pointer.get("changes") != _committed_changes(con)
 
 
 def _write_pointer(path: Path, content: dict) -> None:

@@ -5,5 +5,6 @@ set finished_at = $finished_at,
     rows_loaded = $rows_loaded,
     rows_unchanged = $rows_unchanged,
     rows_quarantined = $rows_quarantined,
+    watermark_after = $watermark_after,
     error = $error
 where run_id = $run_id
