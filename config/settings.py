@@ -35,6 +35,9 @@ class Settings(BaseSettings):
         300, ge=0, description="An old snapshot is removed only once it is this old."
     )
     language: Literal["vi", "en"] = Field("vi", description="Default language of the screens.")
+    warehouse_memory_limit: str | None = Field(
+        None, pattern=r"^\d+(\.\d+)?\s*(MB|GB)$",
+        description="Memory the warehouse writer may use (e.g. 4GB; default DuckDB's, 80% of RAM).")
     sources_file: Path | None = Field(None, description="TOML file of sources (default: config/sources.toml).")
     schedule_file: Path | None = Field(None, description="TOML file of jobs (default: config/schedule.toml).")
     scheduler: bool = Field(True, description="Run the scheduler inside the web app (python app.py).")

@@ -140,59 +140,64 @@ def _whole(raw: object) -> int | None:
     return None
 
 
-def integer(raw: object) -> int:
+def _number(raw: object, text_form, not_a: str, not_whole: str | None):
+    """A cell for a number column: text through ``text_form``; a typed number judged by
+    value (whole when ``not_whole`` names the complaint); a bool is never a number."""
     if isinstance(raw, str):
-        if not _INT.match(raw):
-            raise BadValue(f"not an integer: '{raw}'")
-        return int(Decimal(raw))
+        return text_form(raw)
     if isinstance(raw, _BOOLS):
-        raise BadValue(f"not an integer: '{as_text(raw)}'")
-    if isinstance(raw, (*_INTS, *_FLOATS, Decimal)):
-        value = _whole(raw)
-        if value is None:
-            raise BadValue(f"not an integer: '{as_text(raw)}'")
-        return value
-    return integer(as_text(raw))
+        raise BadValue(f"{not_a}: '{as_text(raw)}'")
+    if not isinstance(raw, (*_INTS, *_FLOATS, Decimal)):
+        return text_form(as_text(raw))
+    if not_whole is None:
+        finite = raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
+        if not finite:
+            raise BadValue(f"{not_a}: '{as_text(raw)}'")
+        return float(raw)
+    value = _whole(raw)
+    if value is None:
+        raise BadValue(f"{not_whole}: '{as_text(raw)}'")
+    return value
+
+
+def _integer_text(raw: str) -> int:
+    if not _INT.match(raw):
+        raise BadValue(f"not an integer: '{raw}'")
+    return int(Decimal(raw))
+
+
+def _decimal_text(raw: str) -> float:
+    try:
+        value = Decimal(raw.replace(",", ".") if "." not in raw else raw)
+    except InvalidOperation:
+        raise BadValue(f"not a number: '{raw}'") from None
+    if not value.is_finite():
+        raise BadValue(f"not a number: '{raw}'")
+    return float(value)
+
+
+def _amount_text(raw: str) -> int:
+    cleaned = raw.replace(".", "") if _GROUPED.match(raw) else raw
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise BadValue(f"not an amount: '{raw}'") from None
+    if not value.is_finite() or value != value.to_integral_value():
+        raise BadValue(f"not a whole amount of VND: '{raw}'")
+    return int(value)
+
+
+def integer(raw: object) -> int:
+    return _number(raw, _integer_text, "not an integer", "not an integer")
 
 
 def decimal(raw: object) -> float:
-    if isinstance(raw, str):
-        try:
-            value = Decimal(raw.replace(",", ".") if "." not in raw else raw)
-        except InvalidOperation:
-            raise BadValue(f"not a number: '{raw}'") from None
-        if not value.is_finite():
-            raise BadValue(f"not a number: '{raw}'")
-        return float(value)
-    if isinstance(raw, _BOOLS):
-        raise BadValue(f"not a number: '{as_text(raw)}'")
-    if isinstance(raw, (*_INTS, *_FLOATS, Decimal)):
-        finite = raw.is_finite() if isinstance(raw, Decimal) else math.isfinite(raw)
-        if not finite:
-            raise BadValue(f"not a number: '{as_text(raw)}'")
-        return float(raw)
-    return decimal(as_text(raw))
+    return _number(raw, _decimal_text, "not a number", None)
 
 
 def amount(raw: object) -> int:
     """A whole number of VND; '1.234.567' is read the Vietnamese way."""
-    if isinstance(raw, str):
-        cleaned = raw.replace(".", "") if _GROUPED.match(raw) else raw
-        try:
-            value = Decimal(cleaned)
-        except InvalidOperation:
-            raise BadValue(f"not an amount: '{raw}'") from None
-        if not value.is_finite() or value != value.to_integral_value():
-            raise BadValue(f"not a whole amount of VND: '{raw}'")
-        return int(value)
-    if isinstance(raw, _BOOLS):
-        raise BadValue(f"not an amount: '{as_text(raw)}'")
-    if isinstance(raw, (*_INTS, *_FLOATS, Decimal)):
-        value = _whole(raw)
-        if value is None:
-            raise BadValue(f"not a whole amount of VND: '{as_text(raw)}'")
-        return value
-    return amount(as_text(raw))
+    return _number(raw, _amount_text, "not an amount", "not a whole amount of VND")
 
 
 def boolean(raw: object) -> bool:

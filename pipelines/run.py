@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pipelines.ingest import RunResult, decode_watermark, load_run
 from pipelines.records import LOAD_ORDER
-from pipelines.sources import reader_for
+from pipelines.sources import prefetch, reader_for
 from pipelines.sources.config import SourceConfigError, load_sources
 from warehouse import freshness, loader
 from warehouse.db import writer
@@ -56,8 +56,8 @@ def run_source(con, settings, source, progress=None) -> RunResult:
     if source.kind == "files":
         extra["processed"] = {row[0] for row in loader.execute(con, "ledger_checksums", source_name=source.name)}
     task = progress.start(source.name) if progress else None
-    batches = reader_for(source)(source, since, on_total=(lambda n: progress.total(task, n)) if task is not None else None,
-                                 **extra)
+    batches = prefetch(reader_for(source)(
+        source, since, on_total=(lambda n: progress.total(task, n)) if task is not None else None, **extra))
     try:
         result = load_run(con, source.dataset, batches, label=_describe(source), source=source, since=since,
                           on_rows=(lambda n: progress.advance(task, n)) if task is not None else None)

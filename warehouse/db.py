@@ -39,6 +39,9 @@ def writer(settings, timeout: float = 600):
         con = duckdb.connect(str(settings.writer_path))
         try:
             con.execute("set enable_progress_bar = false")
+            if settings.warehouse_memory_limit:  # validated by the settings' pattern (SET binds nothing)
+                con.execute(f"set memory_limit = '{settings.warehouse_memory_limit}'")
+            con.execute("set preserve_insertion_order = false")  # lets big inserts spill to disk
             apply_schema(con)
             yield con
         finally:

@@ -29,7 +29,6 @@ def translate(values: pd.Series, codes: dict[str, str] | None) -> pd.Series:
     if not codes:
         return values
     lookup = {header_key(k): v for k, v in codes.items()}
-    text = values.astype("string")
-    table = {u: lookup.get(header_key(u)) for u in text.dropna().unique()}  # few distinct codes
-    mapped = text.map(table)
-    return mapped.astype(object).where(mapped.notna(), values)
+    table = {u: lookup[header_key(u)] for u in pd.unique(values.dropna()) if header_key(u) in lookup}
+    mapped = values.map(table)  # few distinct codes: one dict lookup a row
+    return mapped.where(mapped.notna(), values)
