@@ -98,7 +98,6 @@ def schedule():
     from pipelines.scheduler import SchedulerLock, SchedulerLocked, ScheduleError, build
 
     settings = _settings()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     lock = SchedulerLock(settings)
     try:
         scheduler = build(settings, blocking=True)
@@ -106,6 +105,7 @@ def schedule():
     except (SchedulerLocked, ScheduleError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for job in scheduler.get_jobs():
         err.print(f"job {job.name}: {job.trigger}")
     try:

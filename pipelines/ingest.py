@@ -144,12 +144,12 @@ def _load_batch(con, dataset, batch: Batch, known: dict, result: RunResult) -> N
     loader.quarantine(con, bad.assign(run_id=result.run_id, dataset=dataset.name, quarantined_at=_now()))
     result.read += len(batch.frame) + len(batch.rejected)
     result.quarantined += len(bad)
-    for path, digest, outcome, rows in batch.files:
-        if outcome != "duplicate":
-            loader.execute(con, "ledger_add", sha256=digest, source_name=result.source_name,
-                           file_name=Path(path).name, outcome=outcome, run_id=result.run_id,
-                           rows_read=rows, processed_at=_now())
-        result.files.append((path, digest, outcome, rows))
+    taken = [f for f in batch.files if f[2] != "duplicate"]
+    loader.record_files(con, pd.DataFrame({
+        "sha256": [f[1] for f in taken], "source_name": result.source_name,
+        "file_name": [Path(f[0]).name for f in taken], "outcome": [f[2] for f in taken],
+        "run_id": result.run_id, "rows_read": [f[3] for f in taken], "processed_at": _now()}))
+    result.files.extend(batch.files)
 
 
 def _finish(con, result: RunResult) -> None:

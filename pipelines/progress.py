@@ -8,14 +8,14 @@ from rich.text import Text
 
 class RateColumn(ProgressColumn):
     def render(self, task) -> Text:
-        return Text(f"{task.speed:,.0f} rows/s" if task.speed else "", style="cyan")
+        return Text(f"{task.speed:,.0f}/s" if task.speed else "", style="cyan")
 
 
 class RunProgress:
     """What the runner reports into: a source starts, learns its size, advances, ends."""
 
     def __init__(self, enabled: bool = True, console=None):
-        self.bars = Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+        self.bars = Progress(TextColumn("{task.description:<18}"), BarColumn(), MofNCompleteColumn(),
                              RateColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
                              disable=not enabled, console=console)
 

@@ -66,6 +66,17 @@ def quarantine(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
         con.unregister("quarantined_rows")
 
 
+def record_files(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
+    """Add taken files to the inbox ledger (columns of ``file_ledger``), in one statement."""
+    if rows.empty:
+        return
+    con.register("ledger_rows", rows)
+    try:
+        con.execute(read_sql("load/ledger_add"))
+    finally:
+        con.unregister("ledger_rows")
+
+
 def execute(con, name: str, **params) -> list[tuple]:
     """Run ``warehouse/sql/load/<name>.sql`` with named parameters; return its rows."""
     return con.execute(read_sql(f"load/{name}"), params).fetchall()

@@ -1,8 +1,8 @@
 """Moving the demo systems forward, so that scheduled runs in demo mode show movement.
 
 A demo clock lives in ``motcua.sqlite`` (table ``demo_clock``: the real time of the last
-advance and the demo moment it reached). It starts at the end of the demo's last day
-(``settings.demo_today``, or today); each advance moves it on by the real time elapsed
+advance and the demo moment it reached). It starts now, or at the end of the demo's last
+day when ``settings.demo_today`` fixes one in the past; each advance moves it on by the real time elapsed
 since the previous one, at least a minute and at most a day, so with ``demo_today`` unset
 the demo keeps pace with the real clock. What happens in the step is drawn from
 ``(settings.demo_seed, the new demo moment)``, so the same clock gives the same changes:
@@ -89,7 +89,9 @@ def advance(settings, datasets: set[str], now: datetime | None = None) -> dict:
         con.execute("begin immediate")  # one advance at a time
         row = con.execute("select real_at, demo_at from demo_clock").fetchone()
         if row is None:
-            start, last_real = datetime.combine(settings.demo_today or real.date(), END_OF_DAY), None
+            # now, so new dossiers land on today's screens; the end of a fixed past demo day
+            start = min(datetime.combine(settings.demo_today or real.date(), END_OF_DAY), real)
+            last_real = None
         else:
             start = parse.timestamp(row[1])
             last_real = datetime.fromisoformat(row[0]) if row[0] else None

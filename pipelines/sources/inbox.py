@@ -46,9 +46,7 @@ def batches(source, since=None, on_total=None, processed=frozenset(), batch_rows
     for duplicates; a key repeated inside one file is still a duplicate of that file.
     """
     dataset = DATASETS[source.dataset]
-    files = waiting(source)
-    if on_total:
-        on_total(len(files))
+    files = waiting(source)  # the total of rows is unknown until every file is read
     frames, keys, taken, rejected = [], set(), [], []
 
     def flush() -> Batch:
