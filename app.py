@@ -13,10 +13,15 @@ def main() -> int:
         print(exc, file=sys.stderr)
         return 2
     from dashboard.app import create_app
-    from pipelines.bootstrap import ensure_data
+    from pipelines.bootstrap import DemoLoadError, ensure_data
     from pipelines.scheduler import start_background
+    from pipelines.sources.config import SourceConfigError
 
-    version = ensure_data(settings)
+    try:
+        version = ensure_data(settings)
+    except (SourceConfigError, DemoLoadError) as exc:
+        print(f"Cannot load the data: {exc}", file=sys.stderr)
+        return 2
     print(f"Data version: {version or 'none (no data published)'}")
     start_background(settings)
     app = create_app(settings)

@@ -15,7 +15,7 @@ from pipelines import demo
 from pipelines.demo import systems
 from pipelines.ingest import RunResult
 from pipelines.progress import RunProgress
-from pipelines.run import pull
+from pipelines.run import pull, select_sources
 from warehouse import models
 from warehouse.calendar import WorkCalendar
 from warehouse.db import writer
@@ -29,6 +29,7 @@ class DemoLoadError(RuntimeError):
 def load_demo(settings, show_progress: bool = True) -> tuple[str, dict[str, RunResult]]:
     """Generate the demo systems, pull every source once and publish; return the version
     and each dataset's run."""
+    select_sources(settings)  # a broken sources file stops here, before minutes of generating
     today = settings.demo_today or datetime.now(LOCAL_TZ).date()
     console = Console(stderr=True, quiet=not show_progress)
     with console.status("Tạo dữ liệu mẫu (generating the demo systems)…"):

@@ -137,11 +137,14 @@ def start_background(settings):
     when it is switched off or another process already runs one for this data dir."""
     if not settings.scheduler:
         return None
+    from pipelines.sources.config import SourceConfigError, load_sources
+
     lock = SchedulerLock(settings)
     try:
+        load_sources(settings)  # the jobs read it: say now, not at the first run, that it is broken
         scheduler = build(settings)
         lock.acquire()
-    except (SchedulerLocked, ScheduleError) as exc:
+    except (SchedulerLocked, ScheduleError, SourceConfigError) as exc:
         print(f"Scheduler not started: {exc}")
         return None
     scheduler.lock = lock  # held (not garbage-collected, so not released) while the scheduler lives

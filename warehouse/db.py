@@ -28,6 +28,16 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame):
+    """``frame`` visible to SQL as the view ``name`` while the block runs."""
+    con.register(name, frame)
+    try:
+        yield
+    finally:
+        con.unregister(name)
+
+
+@contextmanager
 def writer(settings, timeout: float = 600):
     """The writer connection, held under the data dir's writer lock.
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from warehouse.db import read_sql
+from warehouse.db import read_sql, registered
 
 
 @dataclass(frozen=True)
@@ -36,8 +36,7 @@ class Target:
 
 def merge(con: duckdb.DuckDBPyConnection, target: Target, incoming: pd.DataFrame) -> tuple[int, int]:
     """Upsert ``incoming`` into the target table; return (loaded, unchanged)."""
-    con.register("incoming", incoming)
-    try:
+    with registered(con, "incoming", incoming):
         con.execute(read_sql("load/classify").format(
             table=target.table, keys=", ".join(target.keys),
             first_key=target.keys[0], newer=target._newer(),
@@ -50,31 +49,21 @@ def merge(con: duckdb.DuckDBPyConnection, target: Target, incoming: pd.DataFrame
             key_match=" and ".join(f"stored.{k} = i.{k}" for k in target.keys),
         ))
         con.execute("drop table incoming_classified")
-    finally:
-        con.unregister("incoming")
     return counts.get("new", 0) + counts.get("replace", 0), counts.get("unchanged", 0)
 
 
 def quarantine(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
     """Store rejected rows (columns: run_id, dataset, source, row_number, reason, record, quarantined_at)."""
-    if rows.empty:
-        return
-    con.register("quarantined_rows", rows)
-    try:
-        con.execute(read_sql("load/quarantine"))
-    finally:
-        con.unregister("quarantined_rows")
+    if not rows.empty:
+        with registered(con, "quarantined_rows", rows):
+            con.execute(read_sql("load/quarantine"))
 
 
 def record_files(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> None:
     """Add taken files to the inbox ledger (columns of ``file_ledger``), in one statement."""
-    if rows.empty:
-        return
-    con.register("ledger_rows", rows)
-    try:
-        con.execute(read_sql("load/ledger_add"))
-    finally:
-        con.unregister("ledger_rows")
+    if not rows.empty:
+        with registered(con, "ledger_rows", rows):
+            con.execute(read_sql("load/ledger_add"))
 
 
 def execute(con, name: str, **params) -> list[tuple]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from warehouse.calendar import FIRST_YEAR, WorkCalendar
-from warehouse.db import SQL_DIR, read_sql
+from warehouse.db import SQL_DIR, read_sql, registered
 from warehouse.targets import target_frame
 
 
@@ -85,11 +85,12 @@ def check(con: duckdb.DuckDBPyConnection) -> list[str]:
 def rebuild(con: duckdb.DuckDBPyConnection, settings) -> None:
     """Rebuild the calendar, targets and every model, then run the checks."""
     calendar = WorkCalendar.from_config(settings.config_dir)
-    days = calendar.frame()
     targets = target_frame(settings.config_dir, range(FIRST_YEAR, int(str(calendar.days[-1])[:4]) + 1))
     con.execute("delete from calendar_day")
-    con.execute("insert into calendar_day select * from days")
-    con.execute("create or replace table budget_target_day as select * from targets")
+    with registered(con, "days", calendar.frame()):
+        con.execute("insert into calendar_day select * from days")
+    with registered(con, "targets", targets):
+        con.execute("create or replace table budget_target_day as select * from targets")
     for model in MODELS:
         con.execute(read_sql(f"models/{model.name}"))
     failures = check(con)

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from datetime import datetime
 
 import pytest
@@ -94,3 +95,17 @@ def test_a_failing_job_does_not_stop_the_others(settings, tmp_path):
         assert CALLS == ["boom", "after"] and scheduler.running
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_app_refuses_a_broken_sources_file_with_its_reason(tmp_path):
+    broken = tmp_path / "sources.toml"
+    broken.write_text('[[source]]\nname = "motcua"\ndataset = "dossiers"\nkind = "sql"\n'
+                      'url = "sqlite:///x.db"\ntable = "hs"\n[source.columns]\ndossier_id = "ma_ho_so"\n',
+                      encoding="utf-8")
+    env = {"OPSCENTER_DATA_DIR": str(tmp_path / "var"), "OPSCENTER_SOURCES_FILE": str(broken),
+           "OPSCENTER_PORT": "8093", "PATH": "/usr/bin:/bin"}
+    done = subprocess.run([sys.executable, "app.py"], capture_output=True, text=True, env=env, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 2
+    assert "Cannot load the data" in done.stderr and "source motcua" in done.stderr
+    assert "required columns not mapped" in done.stderr and "Traceback" not in done.stderr
