@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     sources_file: Path | None = Field(None, description="TOML file of sources (default: config/sources.toml).")
     schedule_file: Path | None = Field(None, description="TOML file of jobs (default: config/schedule.toml).")
     scheduler: bool = Field(True, description="Run the scheduler inside the web app (python app.py).")
+    cache: Literal["simple", "redis", "none"] = Field(
+        "simple", description="Screen cache: in-process (one web worker), Redis (several), or none.")
+    cache_redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis of the screen cache.")
+    cache_seconds: int = Field(3600, ge=1, description="How long a cached answer lives at most.")
+    wall_file: Path | None = Field(None, description="TOML file of the wall playlist (default: config/wall.toml).")
 
     @property
     def warehouse_dir(self) -> Path:
@@ -65,6 +70,10 @@ class Settings(BaseSettings):
     @property
     def schedule_path(self) -> Path:
         return self.schedule_file or self.config_dir / "schedule.toml"
+
+    @property
+    def wall_path(self) -> Path:
+        return self.wall_file or self.config_dir / "wall.toml"
 
     @property
     def demo_dir(self) -> Path:

@@ -7,14 +7,18 @@ from pathlib import Path
 
 import dash
 import dash_mantine_components as dmc
-from dash import Dash, html
+from dash import Dash, dcc, html
 
 import layouts
+from dashboard import context, live, navigation
+from dashboard.cache import make_cache
+from dashboard.components import SCREENS
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
 from warehouse.snapshots import Reader
 
 ROOT = Path(__file__).resolve().parent.parent
+MENU = ("overview", "procedures", "tasks", "budget", "rankings", "unit", "data")
 
 
 def _register_pages() -> None:
@@ -28,32 +32,39 @@ def _register_pages() -> None:
             importlib.import_module(f"layouts.{module.name}")
 
 
-def _frame(language: str):
+def _frame():
+    """Built for each page load, in the reader's language (the toggle's cookie)."""
+    language = context.language()
+    other = "en" if language == "vi" else "vi"
     return dmc.MantineProvider(
         html.Div(
             [
+                navigation.location(),
+                html.A(t("app.skip", language), href="#main", className="skip-link"),
                 html.Header(
                     [
                         html.Img(src=dash.get_asset_url("logo.svg"), className="logo", alt=""),
                         html.Div(
                             [
                                 html.Div(t("app.ministry", language), className="ministry"),
-                                html.H1(t("app.title", language), className="app-title"),
+                                html.Div(t("app.title", language), className="app-title"),
                             ]
                         ),
                         html.Nav(
-                            [
-                                dash.dcc.Link(page["name"], href=page["relative_path"], className="nav-link")
-                                for page in dash.page_registry.values()
-                            ],
+                            [dcc.Link(t(f"nav.{key}", language), href=SCREENS[key], className="nav-link",
+                                      id={"type": "menu", "screen": key, "path": SCREENS[key]})
+                             for key in MENU],
                             className="nav",
                         ),
+                        html.A(t("language.switch", language), href=f"/language/{other}", id="language-toggle",
+                               className="language-toggle", lang=other, title=t("language.switch_title", language)),
                     ],
                     className="app-header",
                 ),
-                html.Main(dash.page_container, className="app-main"),
+                html.Main(dash.page_container, className="app-main", id="main"),
             ],
             className="app",
+            lang=language,
         )
     )
 
@@ -68,7 +79,11 @@ def create_app(settings, reader: Reader | None = None) -> Dash:
         update_title=None,
         suppress_callback_exceptions=True,
     )
+    app.server.extensions[EXTENSION] = {"settings": settings, "reader": reader or Reader(settings),
+                                        "cache": make_cache(app.server, settings)}
     _register_pages()
-    app.server.extensions[EXTENSION] = {"settings": settings, "reader": reader or Reader(settings)}
-    app.layout = _frame(settings.language)
+    navigation.register_callbacks(app)
+    navigation.register_routes(app.server)
+    live.register_routes(app.server)
+    app.layout = _frame
     return app

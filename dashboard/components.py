@@ -1,25 +1,178 @@
-"""Shared screen components."""
+"""Shared screen components: the page scaffold (breadcrumbs, filters, data as of), KPI
+cards, empty states, notices. Screens compose these; none of them reads data itself
+except through ``dashboard.data``."""
 from __future__ import annotations
 
 import dash_mantine_components as dmc
-from dash import html
+from dash import dcc, html
+
+from dashboard import context, data, formatting as fmt, periods, theme
+from dashboard.i18n import catalogue, t
+from dashboard.state import KINDS, STRUCTURES, View, from_query
+from warehouse.snapshots import NoSnapshot
+
+# screen key -> path; the label of each is "nav.<key>" in the catalogue
+SCREENS = {
+    "overview": "/",
+    "procedures": "/procedures",
+    "tasks": "/tasks",
+    "budget": "/budget",
+    "rankings": "/rankings",
+    "unit": "/unit",
+    "data": "/data",
+}
+# URL parameters a screen passes on when the user moves to another screen from the menu
+CARRIED = ("from", "to", "kind", "structure", "field")
 
 
-def kpi_card(metric_name: str, title: str, value: str, detail: str, description: str) -> html.Section:
-    """One headline number; the ids carry the metric name so tests and drill-down find it.
+def field_label(field: str, language: str) -> str:
+    key = f"field.{field}"
+    return t(key, language) if key in catalogue() else field
 
-    The metric's definition is the card's tooltip: what is counted is one hover away.
+
+def kpi_card(metric_name: str, title: str, value: str, detail, description: str, *,
+             change: str | None = None, level: str | None = None, href: str | None = None):
+    """One headline number; its ids carry the metric name so tests and drill-down find it.
+
+    The metric's definition is the card's tooltip: what is counted is one hover away. The
+    status is a glyph and a word beside the number, the colour only repeats it. A card with
+    ``href`` is a link to the screen that explains the number.
     """
-    return html.Section(
-        [
-            html.H2(title, className="kpi-title"),
-            html.Div(value, className="kpi-value", id=f"kpi-{metric_name}"),
-            html.Div(detail, className="kpi-detail"),
-        ],
-        className="kpi-card",
-        title=description,
-    )
+    language = context.language()
+    value_row = [html.Span(value, className="kpi-value", id=f"kpi-{metric_name}")]
+    if level:
+        value_row.append(html.Span(theme.status_text(level, language), className=f"status status-{level}"))
+    body = [html.H2(title, className="kpi-title"), html.Div(value_row, className="kpi-value-row")]
+    if change:
+        body.append(html.Div(change, className="kpi-change", id=f"kpi-{metric_name}-change"))
+    body.append(html.Div(detail, className="kpi-detail"))
+    card = html.Section(body, className="kpi-card" + (f" level-{level}" if level else ""), title=description)
+    return dcc.Link(card, href=href, className="kpi-link") if href else card
 
 
-def notice(text: str, kind: str = "info") -> dmc.Alert:
-    return dmc.Alert(text, color="yellow" if kind == "warning" else "blue", className="notice")
+def notice(text, kind: str = "info") -> dmc.Alert:
+    return dmc.Alert(text, color="yellow" if kind == "warning" else "blue", className="notice",
+                     role="alert" if kind == "warning" else "status")
+
+
+def empty(reason: str, name: str = "") -> html.Div:
+    """An empty state that says why there is nothing (never a blank chart)."""
+    return html.Div([html.Div(t("empty.title", context.language()), className="empty-title"),
+                     html.Div(reason, className="empty-reason")],
+                    className="empty-state", id=f"{name}-empty" if name else None)
+
+
+def section(title: str, *children, name: str, note: str | None = None) -> html.Section:
+    head = [html.H3(title, className="section-title")]
+    if note:
+        head.append(html.Div(note, className="section-note"))
+    return html.Section(head + list(children), className="panel", id=f"panel-{name}")
+
+
+def breadcrumbs(view: View, screen: str, language: str, current: str | None = None) -> html.Nav:
+    """Tổng quan › the screen drilled from › this screen (› the unit)."""
+    trail = [(t("nav.overview", language), view.href(SCREENS["overview"], unit=None, via=None))]
+    if view.via in SCREENS and view.via not in ("overview", screen):
+        trail.append((t(f"nav.{view.via}", language), view.href(SCREENS[view.via], unit=None, via=None)))
+    if screen != "overview":
+        trail.append((t(f"nav.{screen}", language), view.href(SCREENS[screen], unit=None) if current else None))
+    if current:
+        trail.append((current, None))
+    items = []
+    for number, (label, href) in enumerate(trail):
+        if number:
+            items.append(html.Span("›", className="crumb-sep", **{"aria-hidden": "true"}))
+        items.append(dcc.Link(label, href=href, className="crumb") if href
+                     else html.Span(label, className="crumb current", **{"aria-current": "page"}))
+    return html.Nav(items, className="breadcrumbs", id="breadcrumbs", **{"aria-label": t("nav.breadcrumb", language)})
+
+
+def _chips(view: View, path: str, param: str, choices, language: str, label_key: str) -> html.Div:
+    current = getattr(view, param)
+    links = [html.Span(t(label_key, language), className="chips-label")]
+    for value, label in choices:
+        active = value == current
+        links.append(dcc.Link(label, href=view.href(path, **{param: value}),
+                              className="chip" + (" active" if active else "")))
+    return html.Div(links, className="chips", id=f"filter-{param}")
+
+
+def filter_bar(view: View, path: str, language: str, controls=("period", "kind", "structure")) -> html.Div:
+    """The filters a screen offers; each one changes the URL, nothing else."""
+    today = context.today()
+    rows = []
+    if "period" in controls:
+        presets = [dcc.Link(t(f"period.{key}", language), href=view.href(path, period=preset(today)),
+                            className="chip" + (" active" if preset(today) == view.period else ""))
+                   for key, preset in periods.PRESETS.items()]
+        picker = dcc.DatePickerRange(
+            id="period-range", start_date=view.period.start, end_date=view.period.end,
+            display_format="DD/MM/YYYY", first_day_of_week=1, minimum_nights=0,
+            max_date_allowed=today, start_date_placeholder_text=t("period.from", language),
+            end_date_placeholder_text=t("period.to", language), className="period-range")
+        rows.append(html.Div(presets + [picker], className="chips", id="filter-period"))
+    if "kind" in controls:
+        rows.append(_chips(view, path, "kind", [(None, t("filter.all", language))]
+                           + [(k, t(f"kind.{k}", language)) for k in KINDS], language, "filter.kind"))
+    if "structure" in controls:
+        rows.append(_chips(view, path, "structure", [(s, t(f"structure.{s}", language)) for s in STRUCTURES],
+                           language, "filter.structure"))
+    if "field" in controls:
+        rows.append(html.Div([
+            html.Label(t("filter.field", language), className="chips-label", htmlFor="filter-field-select"),
+            dcc.Dropdown(id={"type": "nav-select", "param": "field"},
+                         options=[{"label": field_label(f, language), "value": f} for f in data.fields()],
+                         value=view.field, placeholder=t("filter.all", language), clearable=True,
+                         className="field-select"),
+        ], className="chips", id="filter-field"))
+    return html.Div(rows, className="filter-bar")
+
+
+def grid_locale(language: str) -> dict:
+    """AG Grid's own words (paging, filters) from the catalogue."""
+    keys = ("loadingOoo", "noRowsToShow", "page", "of", "to", "more", "pageSizeSelectorLabel", "contains",
+            "greaterThanOrEqual", "lessThanOrEqual", "filterOoo", "applyFilter", "resetFilter", "clearFilter")
+    return {key: t(f"grid.{key}", language) for key in keys}
+
+
+def data_status_line(language: str) -> html.Div:
+    """"Data as of" and, when a source is past its freshness limit, the alarm."""
+    parts = [html.Span(t("data.as_of", language, time=fmt.moment(context.reader().published_at, language)),
+                       className="data-as-of", id="data-as-of")]
+    stale = data.stale_sources()
+    if stale:
+        parts.append(html.Span("⚠ " + t("data.stale", language, sources=", ".join(s["source_name"] for s in stale)),
+                               className="stale-alarm", id="stale-alarm", role="alert"))
+    return html.Div(parts, className="data-line")
+
+
+def page(view: View, screen: str, language: str, body, *, controls=("period", "kind", "structure"),
+         title: str | None = None, current: str | None = None) -> html.Div:
+    """The scaffold every desk screen shares: where you are, what you filter, how fresh."""
+    problems = [notice(t("period.invalid", language, problem=value) if name == "period"
+                       else t("filter.invalid", language, name=name, value=value), "warning")
+                for name, value in view.problems]
+    return html.Div([
+        breadcrumbs(view, screen, language, current),
+        html.Div([html.H2(title or t(f"nav.{screen}", language), className="page-title"),
+                  data_status_line(language)], className="page-head"),
+        html.Div(t("period.label", language, start=fmt.day(view.period.start, language),
+                   end=fmt.day(view.period.end, language)), className="period-label", id="period-label"),
+        filter_bar(view, SCREENS[screen], language, controls),
+        *problems,
+        html.Div(body, className="page-body"),
+    ], className=f"screen screen-{screen}")
+
+
+def screen(render):
+    """A page's ``layout(**query)`` from ``render(view, language)``: the view comes from the
+    URL, and a warehouse with nothing published yet shows why instead of an error."""
+    def layout(**query):
+        language = context.language()
+        try:
+            return render(from_query(query, context.today()), language)
+        except NoSnapshot:
+            return notice(t("data.none", language), "warning")
+
+    layout.__doc__ = render.__doc__
+    return layout

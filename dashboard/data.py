@@ -1,4 +1,5 @@
-"""The dashboard's only way to numbers: metrics by name, with the request's reader and scope."""
+"""The dashboard's only way to numbers: metrics by name, drill-down lists and reference
+lists, each with the request's reader and scope, through the screen cache."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,16 +7,60 @@ from datetime import date
 import pandas as pd
 
 from dashboard import context
+from dashboard.cache import cached
+from warehouse import freshness, lists, reference
 from warehouse.metrics import Period, query
 
 
 def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **options) -> pd.DataFrame:
-    return query(name, period, scope=context.scope(), by=by, as_of=as_of,
-                 reader=context.reader(), **options)
+    params = {"name": name, "start": period.start, "end": period.end, "as_of": as_of,
+              "by": list(by), **options}
+    return cached("metric", params, lambda: query(name, period, scope=context.scope(), by=by, as_of=as_of,
+                                                  reader=context.reader(), **options))
 
 
-def total(name: str, period: Period, *, as_of: date | None = None) -> dict:
+def total(name: str, period: Period, *, as_of: date | None = None, **options) -> dict:
     """The single total row of a metric as a dict (None where there is no data)."""
-    row = metric(name, period, as_of=as_of).iloc[0]
+    row = metric(name, period, as_of=as_of, **options).iloc[0]
     return {key: (None if pd.isna(row[key]) else row[key].item() if hasattr(row[key], "item") else row[key])
             for key in row.index if key != "unit_code"}
+
+
+def units() -> pd.DataFrame:
+    """All units with their names, indexed by code (reference data of the snapshot)."""
+    return cached("units", {}, lambda: reference.units(context.reader()).set_index("unit_code"))
+
+
+SHORT_NAMES = {"vi": ("Sở Nông nghiệp và Môi trường ", "Sở NN&MT "),
+               "en": ("Department of Agriculture and Environment of ", "DAE ")}
+
+
+def unit_name(code: str, language: str, *, short: bool = False) -> str:
+    """The unit's name; ``short`` abbreviates the provincial departments' long common prefix
+    (for the wall and chart axes, where the province is what tells them apart)."""
+    table = units()
+    if code not in table.index:
+        return code
+    name = table.at[code, "name_vi" if language == "vi" else "name_en"]
+    return name.replace(*SHORT_NAMES[language]) if short else name
+
+
+def fields() -> list[str]:
+    return cached("fields", {}, lambda: reference.fields(context.reader()))
+
+
+def overdue(kind: str, as_of: date, *, unit: str | None, limit: int, offset: int = 0,
+            sort=(), filters: dict | None = None) -> pd.DataFrame:
+    """One page of overdue dossiers (``kind="dossiers"``) or tasks, for a grid."""
+    read = {"dossiers": lists.overdue_dossiers, "tasks": lists.overdue_tasks}[kind]
+    params = {"kind": kind, "as_of": as_of, "unit": unit, "limit": limit, "offset": offset,
+              "sort": [list(s) for s in sort], "filters": filters or {}}
+    return cached("list", params, lambda: read(as_of, reader=context.reader(), scope=context.scope(),
+                                               unit=unit, limit=limit, offset=offset, sort=sort,
+                                               filters=filters))
+
+
+def stale_sources() -> list[dict]:
+    """Sources past their freshness limit; read fresh each time (not a snapshot fact)."""
+    now = context.now().replace(tzinfo=None)
+    return [s for s in freshness.read(context.settings(), now) if s["stale"]]

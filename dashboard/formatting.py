@@ -52,3 +52,37 @@ def day(value: date, language: str = "vi") -> str:
 
 def moment(value: datetime, language: str = "vi") -> str:
     return format_datetime(value, "HH:mm dd/MM/yyyy", locale=LOCALES[language])
+
+
+def decimal(value, language: str = "vi", digits: int = 1) -> str:
+    if _missing(value):
+        return NO_DATA
+    return format_decimal(value, format="#,##0." + "0" * digits if digits else "#,##0",
+                          locale=LOCALES[language])
+
+
+def change(value, language: str = "vi", *, points: bool = True, digits: int = 1) -> str:
+    """A change against the previous period in words and a glyph, never by colour alone:
+    ▲ tăng 1,3 điểm % / ▼ giảm 2 / = không đổi."""
+    if _missing(value):
+        return t("change.none", language)
+    if round(value, digits) == 0:
+        return "= " + t("change.same", language)
+    amount = decimal(abs(value), language, digits) + (" " + t("unit.points", language) if points else "")
+    return ("▲ " + t("change.up", language, value=amount) if value > 0
+            else "▼ " + t("change.down", language, value=amount))
+
+
+def plotly_separators(language: str = "vi") -> str:
+    """Plotly's ``separators`` (decimal, then thousands) matching babel's for the locale."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_decimal_symbol(LOCALES[language]) + get_group_symbol(LOCALES[language])
+
+
+def month(label: str, language: str = "vi") -> str:
+    """A month bucket label ``2026-11`` as the screens write it: T11/2026, Nov 2026."""
+    year, number = (int(part) for part in label.split("-")[:2])
+    if language == "vi":
+        return f"T{number:02d}/{year}"
+    return format_date(date(year, number, 1), "MMM yyyy", locale=LOCALES[language])

@@ -1,51 +1,42 @@
-"""Label catalogues: Vietnamese first, English second. Every screen label lives here."""
+"""Label catalogues: Vietnamese first, English second. Every screen label lives in
+``dashboard/catalogue/*.toml`` (one file per screen, ``common.toml`` for the frame), so a
+translator edits data, not code, and a missing English text falls back to Vietnamese.
+"""
 from __future__ import annotations
 
-CATALOGUE: dict[str, dict[str, str]] = {
-    "app.title": {
-        "vi": "Trung tâm điều hành thông minh",
-        "en": "Smart Operations Center",
-    },
-    "app.ministry": {
-        "vi": "Bộ Nông nghiệp và Môi trường",
-        "en": "Ministry of Agriculture and Environment",
-    },
-    "nav.overview": {"vi": "Tổng quan", "en": "Overview"},
-    "data.as_of": {"vi": "Dữ liệu cập nhật lúc {time}", "en": "Data as of {time}"},
-    "data.none": {
-        "vi": "Chưa có dữ liệu. Hãy nạp dữ liệu bằng lệnh: python -m pipelines ingest ...",
-        "en": "No data yet. Load data with: python -m pipelines ingest ...",
-    },
-    "period.label": {"vi": "Kỳ báo cáo: {start} – {end}", "en": "Period: {start} – {end}"},
-    "period.invalid": {
-        "vi": "Kỳ báo cáo trong địa chỉ không hợp lệ ({problem}); đang hiển thị tháng này.",
-        "en": "The period in the address is not valid ({problem}); showing this month.",
-    },
-    "period.this_month": {"vi": "Tháng này", "en": "This month"},
-    "period.last_month": {"vi": "Tháng trước", "en": "Last month"},
-    "period.this_quarter": {"vi": "Quý này", "en": "This quarter"},
-    "period.this_year": {"vi": "Năm nay", "en": "This year"},
-    "kpi.no_data": {"vi": "Không có dữ liệu trong kỳ", "en": "No data in the period"},
-    "kpi.on_time.detail": {
-        "vi": "{numerator} / {denominator} hồ sơ đúng hạn",
-        "en": "{numerator} of {denominator} dossiers on time",
-    },
-    "kpi.overdue.detail": {
-        "vi": "tại ngày {date}, trên {denominator} nhiệm vụ đã giao",
-        "en": "as of {date}, of {denominator} tasks assigned",
-    },
-    "kpi.budget.detail": {
-        "vi": "đã giải ngân {numerator} / {denominator} (năm {year}, đến {date})",
-        "en": "disbursed {numerator} of {denominator} (year {year}, to {date})",
-    },
-    "kpi.budget.target": {
-        "vi": "Mục tiêu theo lộ trình {target}; chênh lệch {gap} điểm %",
-        "en": "Target path {target}; gap {gap} percentage points",
-    },
-    "money.billion": {"vi": "{value} tỷ đồng", "en": "VND {value} billion"},
-}
+import tomllib
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("vi", "en")
+CATALOGUE_DIR = Path(__file__).with_name("catalogue")
+
+
+def _flatten(table: dict, prefix: str = "") -> dict[str, dict[str, str]]:
+    """``[kpi.on_time] vi = ... en = ...`` becomes ``{"kpi.on_time": {"vi": ..., "en": ...}}``."""
+    entries: dict[str, dict[str, str]] = {}
+    for key, value in table.items():
+        if not isinstance(value, dict):
+            continue
+        name = f"{prefix}{key}"
+        if "vi" in value:
+            entries[name] = {k: v for k, v in value.items() if isinstance(v, str)}
+        entries.update(_flatten(value, name + "."))
+    return entries
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    entries: dict[str, dict[str, str]] = {}
+    for path in sorted(CATALOGUE_DIR.glob("*.toml")):
+        for key, texts in _flatten(tomllib.loads(path.read_text(encoding="utf-8"))).items():
+            if key in entries:
+                raise ValueError(f"{path.name}: label {key} is defined twice")
+            entries[key] = texts
+    return entries
 
 
 def t(key: str, language: str = "vi", **values) -> str:
-    text = CATALOGUE[key].get(language) or CATALOGUE[key]["vi"]
+    texts = catalogue()[key]
+    text = texts.get(language) or texts["vi"]
     return text.format(**values) if values else text

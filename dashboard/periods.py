@@ -5,6 +5,8 @@ from datetime import date, timedelta
 
 from warehouse.metrics import Period
 
+EARLIEST = date(2000, 1, 1)
+
 
 def this_month(today: date) -> Period:
     return Period(today.replace(day=1), today)
@@ -24,11 +26,19 @@ def this_year(today: date) -> Period:
 
 
 PRESETS = {
-    "period.this_month": this_month,
-    "period.last_month": last_month,
-    "period.this_quarter": this_quarter,
-    "period.this_year": this_year,
+    "this_month": this_month,
+    "last_month": last_month,
+    "this_quarter": this_quarter,
+    "this_year": this_year,
 }
+
+
+def months_back(end: date, count: int) -> Period:
+    """The ``count`` calendar months ending with the month of ``end`` (for trends)."""
+    year, month = end.year, end.month - count + 1
+    while month < 1:
+        year, month = year - 1, month + 12
+    return Period(date(year, month, 1), end)
 
 
 def from_query(query: dict, today: date) -> tuple[Period, str | None]:
@@ -36,10 +46,9 @@ def from_query(query: dict, today: date) -> tuple[Period, str | None]:
     if "from" not in query and "to" not in query:
         return this_month(today), None
     try:
-        return Period(date.fromisoformat(query["from"]), date.fromisoformat(query["to"])), None
+        period = Period(date.fromisoformat(query["from"]), date.fromisoformat(query["to"]))
     except (KeyError, TypeError, ValueError) as exc:
         return this_month(today), str(exc)
-
-
-def to_query(period: Period) -> str:
-    return f"?from={period.start.isoformat()}&to={period.end.isoformat()}"
+    if period.start < EARLIEST or period.end > today + timedelta(days=366):
+        return this_month(today), f"{period.start} – {period.end}"
+    return period, None

@@ -1,90 +1,166 @@
-"""Tổng quan / Overview: the headline indicators for a period."""
+"""Tổng quan / Overview: the headline indicators with their change against the previous
+period, 12-month trends, the five weakest units and what needs attention."""
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import dcc, html
 
-from dashboard import context, formatting as fmt, periods
-from dashboard.components import kpi_card, notice
-from dashboard.data import total
+from dashboard import components as ui, data, figures, formatting as fmt, periods, theme
 from dashboard.i18n import t
+from dashboard.state import View
 from warehouse.metrics import REGISTRY
-from warehouse.snapshots import NoSnapshot
+
+GOV_SOURCES = ("government", "prime_minister")
+LATE_UNIT_THRESHOLD = theme.THRESHOLDS["rate"][1]
 
 
-def _period_links(today, current, language):
-    links = []
-    for key, preset in periods.PRESETS.items():
-        period = preset(today)
-        links.append(dcc.Link(
-            t(key, language), href="/" + periods.to_query(period),
-            className="period-link" + (" active" if period == current else ""),
-        ))
-    return html.Div(links, className="period-links")
+def _options(view: View) -> dict:
+    return {"kind": view.kind, "structure": view.structure}
 
 
-def _cards(period, language):
-    as_of = period.end
-    on_time = total("dossier_on_time_rate", period)
-    overdue = total("task_overdue", period, as_of=as_of)
-    budget = total("budget_disbursement_rate", period, as_of=as_of)
+def _change(name: str, view: View, current, language: str, *, points: bool) -> str:
+    """The change against the previous period of the same length, in words and a glyph."""
+    before = data.total(name, view.period.previous(), **_options(view))["value"]
+    if current is None or before is None:
+        return fmt.change(None, language)
+    delta = (current - before) * (100 if points else 1)
+    return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + t("period.previous", language)
+
+
+def _cards(view: View, language: str) -> list:
+    options, end = _options(view), view.period.end
+    on_time = data.total("dossier_on_time_rate", view.period, **options)
+    overdue_open = data.total("dossier_overdue_open", view.period, **options)
+    overdue = data.total("task_overdue", view.period, as_of=end, **options)
+    budget = data.total("budget_disbursement_rate", view.period, as_of=end, **options)
+
+    def card(name, value, detail, *, change, level, screen):
+        metric = REGISTRY[name]
+        return ui.kpi_card(name, metric.label(language), value, detail, metric.description(language),
+                           change=change, level=level, href=view.href(ui.SCREENS[screen], via="overview"))
+
     return [
-        kpi_card(
-            "dossier_on_time_rate",
-            REGISTRY["dossier_on_time_rate"].label(language),
-            fmt.percent(on_time["value"], language),
-            t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
-              denominator=fmt.count(on_time["denominator"], language))
-            if on_time["denominator"] else t("kpi.no_data", language),
-            REGISTRY["dossier_on_time_rate"].description(language),
-        ),
-        kpi_card(
-            "task_overdue",
-            REGISTRY["task_overdue"].label(language),
-            fmt.count(overdue["value"], language),
-            t("kpi.overdue.detail", language, date=fmt.day(as_of, language),
-              denominator=fmt.count(overdue["denominator"], language)),
-            REGISTRY["task_overdue"].description(language),
-        ),
-        kpi_card(
-            "budget_disbursement_rate",
-            REGISTRY["budget_disbursement_rate"].label(language),
-            fmt.percent(budget["value"], language),
-            [
-                html.Div(t("kpi.budget.detail", language, numerator=fmt.billions(budget["numerator"], language),
-                           denominator=fmt.billions(budget["denominator"], language), year=as_of.year,
-                           date=fmt.day(as_of, language))),
-                html.Div(t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
-                           gap=fmt.points_change(budget["gap_pp"], language)), id="kpi-budget-target"),
-            ]
-            if budget["denominator"] else t("kpi.no_data", language),
-            REGISTRY["budget_disbursement_rate"].description(language),
-        ),
+        card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
+             t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
+               denominator=fmt.count(on_time["denominator"], language))
+             if on_time["denominator"] else t("kpi.no_data", language),
+             change=_change("dossier_on_time_rate", view, on_time["value"], language, points=True),
+             level=theme.status(on_time["value"], "rate"), screen="procedures"),
+        card("dossier_overdue_open", fmt.count(overdue_open["value"], language),
+             t("kpi.overdue_open.detail", language, denominator=fmt.count(overdue_open["denominator"], language),
+               date=fmt.day(end, language)),
+             change=_change("dossier_overdue_open", view, overdue_open["value"], language, points=False),
+             level=None, screen="procedures"),
+        card("task_overdue", fmt.count(overdue["value"], language),
+             t("kpi.overdue.detail", language, date=fmt.day(end, language),
+               denominator=fmt.count(overdue["denominator"], language)),
+             change=_change("task_overdue", view, overdue["value"], language, points=False),
+             level=None, screen="tasks"),
+        card("budget_disbursement_rate", fmt.percent(budget["value"], language),
+             [html.Div(t("kpi.budget.detail", language, numerator=fmt.billions(budget["numerator"], language),
+                         denominator=fmt.billions(budget["denominator"], language), year=end.year,
+                         date=fmt.day(end, language))),
+              html.Div(t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
+                         gap=fmt.points_change(budget["gap_pp"], language)), id="kpi-budget-target")]
+             if budget["denominator"] else t("kpi.no_data", language),
+             change=None, level=theme.status(budget["gap_pp"], "gap_pp"), screen="budget"),
     ]
 
 
-def layout(**query):
-    language = context.language()
-    today = context.today()
-    period, problem = periods.from_query(query, today)
-    header = [
-        _period_links(today, period, language),
-        html.Div(t("period.label", language, start=fmt.day(period.start, language),
-                   end=fmt.day(period.end, language)), className="period-label", id="overview-period"),
+def _trends(view: View, language: str) -> list:
+    window = periods.months_back(view.period.end, 12)
+    options = _options(view)
+    dossiers = data.metric("dossier_on_time_rate", window, by=("month",), **options)
+    online = data.metric("dossier_online_rate", window, by=("month",), **options)
+    tasks_on_time = data.metric("task_on_time_rate", window, by=("month",), **options)
+    tasks_overdue = data.metric("task_overdue_rate", window, by=("month",), **options)
+    if not dossiers["denominator"].any():
+        return [ui.section(t("overview.trend.dossiers", language), ui.empty(t("overview.no_trend", language)),
+                           name="trend-dossiers")]
+    frame = pd.DataFrame({
+        "month": dossiers["month"].map(lambda m: fmt.month(m, language)),
+        "on_time": dossiers["value"], "online": online["value"],
+        "task_on_time": tasks_on_time["value"], "task_overdue": tasks_overdue["value"],
+    })
+    for column in ("on_time", "online", "task_on_time", "task_overdue"):
+        frame[column + "_text"] = frame[column].map(lambda v: fmt.percent(v, language))
+    dossier_fig = figures.trend(frame, "month", [
+        ("on_time", REGISTRY["dossier_on_time_rate"].label(language), "on_time_text"),
+        ("online", REGISTRY["dossier_online_rate"].label(language), "online_text"),
+    ], language)
+    task_fig = figures.trend(frame, "month", [
+        ("task_on_time", REGISTRY["task_on_time_rate"].label(language), "task_on_time_text"),
+        ("task_overdue", REGISTRY["task_overdue_rate"].label(language), "task_overdue_text"),
+    ], language)
+    note = t("overview.trend.note", language)
+    return [
+        ui.section(t("overview.trend.dossiers", language), figures.graph(dossier_fig, "overview-trend-dossiers"),
+                   name="trend-dossiers", note=note),
+        ui.section(t("overview.trend.tasks", language), figures.graph(task_fig, "overview-trend-tasks"),
+                   name="trend-tasks", note=note),
     ]
-    if problem:
-        header.append(notice(t("period.invalid", language, problem=problem), "warning"))
-    try:
-        cards = _cards(period, language)
-        as_of = t("data.as_of", language, time=fmt.moment(context.reader().published_at, language))
-    except NoSnapshot:
-        return html.Div(header + [notice(t("data.none", language), "warning")])
-    return html.Div(
-        header + [
-            html.Div(as_of, className="data-as-of", id="overview-data-as-of"),
-            html.Div(cards, className="kpi-grid"),
-        ]
-    )
 
 
-dash.register_page(__name__, path="/", name=t("nav.overview"), title=t("app.title"), layout=layout)
+def _worst(view: View, language: str):
+    ranking = data.metric("unit_ranking", view.period, **_options(view))
+    title = t("overview.worst", language)
+    if ranking.empty:
+        return ui.section(title, ui.empty(t("overview.no_units", language)), name="worst")
+    sizes = ranking.groupby("kind")["unit_code"].transform("size")
+    worst = ranking.assign(of=sizes).sort_values(["composite", "unit_code"]).head(5)
+    items = [
+        html.Li([
+            dcc.Link(data.unit_name(row.unit_code, language),
+                     href=view.href(ui.SCREENS["unit"], unit=row.unit_code, via="overview")),
+            html.Span(fmt.decimal(row.composite, language), className="num"),
+            html.Span(t("overview.worst.rank", language, rank=row.rank, of=row.of), className="num muted"),
+        ])
+        for row in worst.itertuples()
+    ]
+    return ui.section(title, html.Ol(items, className="worst-list", id="overview-worst"), name="worst",
+                      note=t("overview.worst.note", language))
+
+
+def _alerts(view: View, language: str):
+    options = _options(view)
+    alerts = []
+    for source in data.stale_sources():
+        alerts.append(t("overview.alert.stale", language, source=source["source_name"],
+                        time=fmt.moment(pd.Timestamp(source["last_success_at"]).to_pydatetime(), language),
+                        minutes=source["freshness_minutes"])
+                      if source.get("last_success_at") else
+                      t("overview.alert.stale_never", language, source=source["source_name"]))
+    by_unit = data.metric("dossier_on_time_rate", view.period, by=("unit",), **options)
+    late = int((by_unit["value"] < LATE_UNIT_THRESHOLD).sum())
+    if late:
+        alerts.append(t("overview.alert.late_units", language, count=late,
+                        threshold=fmt.percent(LATE_UNIT_THRESHOLD, language)))
+    on_time = data.total("dossier_on_time_rate", view.period, **options)["value"]
+    before = data.total("dossier_on_time_rate", view.period.previous(), **options)["value"]
+    if on_time is not None and before is not None and (before - on_time) * 100 >= 5:
+        alerts.append(t("overview.alert.on_time_drop", language, value=fmt.decimal((before - on_time) * 100, language)))
+    tasks = data.metric("task_overdue", view.period, by=("source",), as_of=view.period.end, **options)
+    gov = int(tasks.loc[tasks["source"].isin(GOV_SOURCES), "value"].sum())
+    if gov:
+        alerts.append(t("overview.alert.gov_tasks", language, count=fmt.count(gov, language)))
+    gap = data.total("budget_disbursement_rate", view.period, as_of=view.period.end, **options)["gap_pp"]
+    if gap is not None and theme.status(gap, "gap_pp") == "bad":
+        alerts.append(t("overview.alert.budget", language, gap=fmt.decimal(abs(gap), language)))
+    body = (html.Ul([html.Li([html.Span(theme.status_text("warn", language), className="status status-warn"),
+                              html.Span(text)]) for text in alerts], className="alerts", id="overview-alerts")
+            if alerts else ui.empty(t("overview.alerts.none", language), "overview-alerts"))
+    return ui.section(t("overview.alerts", language), body, name="alerts")
+
+
+@ui.screen
+def layout(view: View, language: str):
+    """The minister's first screen: four numbers, where they are heading, who is behind."""
+    return ui.page(view, "overview", language, [
+        html.Div(_cards(view, language), className="kpi-grid"),
+        html.Div([_alerts(view, language), _worst(view, language)], className="grid-2"),
+        html.Div(_trends(view, language), className="grid-2"),
+    ])
+
+
+dash.register_page(__name__, path="/", name="overview", title=t("app.title"), layout=layout)

@@ -1,9 +1,13 @@
 """Drill-down lists: the overdue dossiers and tasks behind the indicators.
 
 The only reads of raw facts, always scoped and bounded by a row limit (DESIGN decision 2).
+A grid asks for one page at a time: sorting by whitelisted columns only (column names are
+never taken from input), filters bound as parameters, and the total of matching rows
+(``total_rows``) so the grid knows how many pages there are.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Iterable
 
@@ -15,8 +19,45 @@ from warehouse.snapshots import Reader
 MAX_ROWS = 10_000
 
 
-def _run(name: str, as_of: date, scope, unit, limit: int, reader: Reader) -> pd.DataFrame:
-    sql = read_sql(f"queries/{name}")
+@dataclass(frozen=True)
+class ListSpec:
+    query: str
+    default_order: str
+    sortable: tuple[str, ...]
+    filters: tuple[str, ...]  # the query's filter parameters
+
+
+DOSSIERS = ListSpec(
+    "overdue_dossiers", "days_overdue desc, effective_due_at, dossier_id",
+    ("dossier_id", "procedure_code", "received_at", "effective_due_at", "status", "supplement_count",
+     "days_overdue"),
+    ("q_dossier", "q_procedure", "q_status", "min_days", "max_days"),
+)
+TASKS = ListSpec(
+    "overdue_tasks", "days_overdue desc, due_on, task_id",
+    ("task_id", "title", "source", "document_ref", "assigned_on", "due_on", "days_overdue"),
+    ("q_title", "q_source", "min_days", "max_days"),
+)
+
+
+def _order(spec: ListSpec, sort: Iterable[tuple[str, str]]) -> str:
+    """ORDER BY from the whitelist; the default order breaks ties so pages never overlap."""
+    terms = []
+    for column, direction in sort:
+        if column not in spec.sortable or direction not in ("asc", "desc"):
+            raise ValueError(f"cannot sort {spec.query} by {column} {direction}; "
+                             f"sortable: {', '.join(spec.sortable)}")
+        terms.append(f"{column} {direction} nulls last")
+    return ", ".join(terms + [spec.default_order])
+
+
+def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, limit: int, offset: int,
+         sort, filters) -> pd.DataFrame:
+    filters = dict(filters or {})
+    unknown = set(filters) - set(spec.filters)
+    if unknown:
+        raise ValueError(f"unknown filter {', '.join(sorted(unknown))}; known: {', '.join(spec.filters)}")
+    sql = read_sql(f"queries/{spec.query}").format(order=_order(spec, sort))
     params = {
         "as_of": as_of,
         "as_of_end": datetime.combine(as_of, time(23, 59, 59)),
@@ -24,17 +65,23 @@ def _run(name: str, as_of: date, scope, unit, limit: int, reader: Reader) -> pd.
         "scope": sorted(scope or ()),
         "unit": unit,
         "limit": max(0, min(limit, MAX_ROWS)),
+        "offset": max(0, offset),
+        **{name: filters.get(name) for name in spec.filters},
     }
     return reader.frame(sql, params)
 
 
 def overdue_dossiers(as_of: date, *, reader: Reader, scope: Iterable[str] | None = None,
-                     unit: str | None = None, limit: int = 100) -> pd.DataFrame:
+                     unit: str | None = None, limit: int = 100, offset: int = 0,
+                     sort: Iterable[tuple[str, str]] = (), filters: dict | None = None) -> pd.DataFrame:
     """Open dossiers overdue at the end of ``as_of``, with working days overdue."""
-    return _run("overdue_dossiers", as_of, scope, unit, limit, reader)
+    return _run(DOSSIERS, as_of, reader=reader, scope=scope, unit=unit, limit=limit, offset=offset,
+                sort=sort, filters=filters)
 
 
 def overdue_tasks(as_of: date, *, reader: Reader, scope: Iterable[str] | None = None,
-                  unit: str | None = None, limit: int = 100) -> pd.DataFrame:
+                  unit: str | None = None, limit: int = 100, offset: int = 0,
+                  sort: Iterable[tuple[str, str]] = (), filters: dict | None = None) -> pd.DataFrame:
     """Tasks overdue as of ``as_of``, with working days overdue."""
-    return _run("overdue_tasks", as_of, scope, unit, limit, reader)
+    return _run(TASKS, as_of, reader=reader, scope=scope, unit=unit, limit=limit, offset=offset,
+                sort=sort, filters=filters)

@@ -1,6 +1,7 @@
 -- Overdue open dossiers at the end of $as_of, oldest due first, with the working days
 -- since their effective due (0 for a dossier overdue only by its supplement requests).
--- Raw facts, always filtered by scope and bounded by $limit.
+-- Raw facts, always filtered by scope and bounded by $limit; one
+-- page ($offset) of the rows matching the grid's filters, with their total.
 with open_dossier as (
     select d.*, dl.effective_due_at, r.current_code
     from dossiers as d
@@ -20,6 +21,7 @@ final as (
         o.unit_code as recorded_unit_code,
         o.procedure_code,
         p.name_vi as procedure_name_vi,
+        p.name_en as procedure_name_en,
         o.received_at,
         o.effective_due_at,
         o.status,
@@ -30,8 +32,19 @@ final as (
     join calendar_day as asof_day on asof_day.day = $as_of
     left join calendar_day as due_day
         on due_day.day = cast(o.effective_due_at as date) and o.effective_due_at < $as_of_end
+),
+
+filtered as (
+    select * from final
+    where ($q_dossier is null or contains(lower(dossier_id), lower($q_dossier)))
+        and ($q_procedure is null or contains(lower(procedure_code || ' ' || procedure_name_vi), lower($q_procedure)))
+        and ($q_status is null or status = $q_status)
+        and ($min_days is null or days_overdue >= $min_days)
+        and ($max_days is null or days_overdue <= $max_days)
 )
 
-select * from final
-order by days_overdue desc, effective_due_at, dossier_id
-limit $limit
+-- {order} is filled from the whitelist of warehouse/lists.py, never from input.
+select *, count(*) over () as total_rows
+from filtered
+order by {order}
+limit $limit offset $offset

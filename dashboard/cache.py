@@ -1,0 +1,55 @@
+"""Screen cache: answers keyed by what was asked, the data version and the user's scope.
+
+The data version is in every key, so a new snapshot makes every earlier answer unreachable
+without any invalidation; the scope is in every key, so one user's answer is never served
+to a user who may see fewer units. In-process by default; Redis when several web workers
+must share it (``OPSCENTER_CACHE=redis``).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Callable, TypeVar
+
+from flask_caching import Cache
+
+from dashboard import context
+
+T = TypeVar("T")
+
+BACKENDS = {
+    "simple": {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 5000},
+    "redis": {"CACHE_TYPE": "RedisCache", "CACHE_KEY_PREFIX": "opscenter:"},
+    "none": {"CACHE_TYPE": "NullCache"},
+}
+
+
+def make_cache(server, settings) -> Cache:
+    config = {**BACKENDS[settings.cache], "CACHE_DEFAULT_TIMEOUT": settings.cache_seconds}
+    if settings.cache == "redis":
+        config["CACHE_REDIS_URL"] = settings.cache_redis_url
+    return Cache(server, config=config)
+
+
+def key(kind: str, params: dict, version: str, scope) -> str:
+    """A stable key: the same question on the same data for the same scope."""
+    text = json.dumps([kind, params, version, sorted(scope) if scope is not None else None],
+                      sort_keys=True, default=str, ensure_ascii=False)
+    return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
+
+
+def cached(kind: str, params: dict, compute: Callable[[], T]) -> T:
+    """``compute()`` once per key; a cache that is down is skipped, never an error."""
+    store = context.cache()
+    name = key(kind, params, context.reader().version, context.scope())
+    try:
+        value = store.get(name)
+    except Exception:  # noqa: BLE001 - a cache outage must not take the screens down
+        value = None
+    if value is None:
+        value = compute()
+        try:
+            store.set(name, value)
+        except Exception:  # noqa: BLE001
+            pass
+    return value

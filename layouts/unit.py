@@ -1,0 +1,252 @@
+"""Đơn vị / Unit: everything for one unit, with its overdue dossiers and overdue tasks in
+grids that sort, filter and paginate on the server (the late dossier is one click from
+the unit's bar on any screen)."""
+from __future__ import annotations
+
+from datetime import date
+
+import dash
+import dash_ag_grid as dag
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import components as ui, context, data, figures, formatting as fmt, periods, theme
+from dashboard.i18n import t
+from dashboard.state import KINDS, View
+from warehouse.metrics import REGISTRY
+
+PAGE_ROWS = 50
+
+# grid column -> (list column it sorts by, filter kind, filter parameters)
+COLUMNS = {
+    "dossiers": {
+        "dossier_id": ("dossier_id", "text", "q_dossier"),
+        "procedure": ("procedure_code", "text", "q_procedure"),
+        "received_at": ("received_at", None, None),
+        "effective_due_at": ("effective_due_at", None, None),
+        "status": ("status", None, None),
+        "supplement_count": ("supplement_count", None, None),
+        "days_overdue": ("days_overdue", "number", ("min_days", "max_days")),
+    },
+    "tasks": {
+        "title": ("title", "text", "q_title"),
+        "document_ref": ("document_ref", None, None),
+        "source": ("source", None, None),
+        "assigned_on": ("assigned_on", None, None),
+        "due_on": ("due_on", None, None),
+        "days_overdue": ("days_overdue", "number", ("min_days", "max_days")),
+    },
+}
+WIDTHS = {"procedure": 3, "title": 3, "dossier_id": 1.4, "received_at": 1.3, "effective_due_at": 1.3}
+
+
+def _picker(view: View, language: str):
+    units = data.units()
+    current = units[units["is_current"]]
+    groups = []
+    for kind in KINDS:
+        rows = current[current["kind"] == kind]
+        groups.append(ui.section(t(f"kind.{kind}", language), html.Ul([
+            html.Li(dcc.Link(row["name_vi" if language == "vi" else "name_en"],
+                             href=view.href(ui.SCREENS["unit"], unit=code)))
+            for code, row in rows.iterrows()], className="unit-list"), name=f"pick-{kind}"))
+    return [ui.notice(t("unit.pick.note", language)), html.Div(groups, className="grid-2")]
+
+
+def _cards(view: View, language: str, unit: str):
+    options = {"unit": unit, "structure": view.structure}
+    end = view.period.end
+    on_time = data.total("dossier_on_time_rate", view.period, **options)
+    overdue_open = data.total("dossier_overdue_open", view.period, **options)
+    tasks = data.total("task_overdue", view.period, as_of=end, **options)
+    budget = data.total("budget_disbursement_rate", view.period, as_of=end, **options)
+
+    def card(name, value, detail, level=None):
+        metric = REGISTRY[name]
+        return ui.kpi_card(name, metric.label(language), value, detail, metric.description(language), level=level)
+
+    return html.Div([
+        card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
+             t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
+               denominator=fmt.count(on_time["denominator"], language))
+             if on_time["denominator"] else t("kpi.no_data", language), theme.status(on_time["value"], "rate")),
+        card("dossier_overdue_open", fmt.count(overdue_open["value"], language),
+             t("kpi.overdue_open.detail", language, denominator=fmt.count(overdue_open["denominator"], language),
+               date=fmt.day(end, language))),
+        card("task_overdue", fmt.count(tasks["value"], language),
+             t("kpi.overdue.detail", language, date=fmt.day(end, language),
+               denominator=fmt.count(tasks["denominator"], language))),
+        card("budget_disbursement_rate", fmt.percent(budget["value"], language),
+             t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
+               gap=fmt.points_change(budget["gap_pp"], language))
+             if budget["denominator"] else t("kpi.no_data", language), theme.status(budget["gap_pp"], "gap_pp")),
+    ], className="kpi-grid"), int(overdue_open["value"] or 0), int(tasks["value"] or 0)
+
+
+def _ranking(view: View, language: str, unit: str, kind: str):
+    ranking = data.metric("unit_ranking", view.period, structure=view.structure)
+    mine = ranking[ranking["unit_code"] == unit]
+    title = t("unit.ranking", language, kind=t(f"kind.{kind}", language))
+    if mine.empty:
+        return ui.section(title, ui.empty(t("unit.ranking.none", language)), name="unit-ranking")
+    row = mine.iloc[0]
+    of = int((ranking["kind"] == kind).sum())
+    change = row["rank_change"]
+    return ui.section(title, html.Div([
+        html.Div(t("unit.ranking.value", language, rank=int(row["rank"]), of=of,
+                   score=fmt.decimal(row["composite"], language)), className="ranking-line", id="unit-rank"),
+        html.Div(fmt.change(None if pd.isna(change) else float(change), language, points=False, digits=0)
+                 + " " + t("period.previous", language), className="kpi-change"),
+        html.Div(t("unit.ranking.components", language,
+                   **{c: fmt.decimal(None if pd.isna(row[c]) else row[c], language)
+                      for c in ("procedures", "tasks", "budget")}), className="kpi-detail"),
+    ]), name="unit-ranking")
+
+
+def _trend(view: View, language: str, unit: str):
+    window = periods.months_back(view.period.end, 12)
+    frame = data.metric("dossier_on_time_rate", window, by=("month",), unit=unit, structure=view.structure)
+    if not frame["denominator"].any():
+        return ui.section(t("unit.trend", language), ui.empty(t("overview.no_trend", language)), name="unit-trend")
+    frame = frame.assign(label=frame["month"].map(lambda m: fmt.month(m, language)),
+                         text=frame["value"].map(lambda v: fmt.percent(v, language)))
+    fig = figures.trend(frame, "label", [("value", REGISTRY["dossier_on_time_rate"].label(language), "text")],
+                        language, height=280)
+    return ui.section(t("unit.trend", language), figures.graph(fig, "unit-trend-graph"), name="unit-trend")
+
+
+def _grid(kind: str, language: str, count: int, end):
+    column_defs = []
+    for column, (_, filter_kind, _) in COLUMNS[kind].items():
+        definition = {"field": column, "headerName": t(f"unit.col.{column}", language), "flex": WIDTHS.get(column, 1),
+                      "sortable": True, "filter": False}
+        if filter_kind == "text":
+            definition.update(filter="agTextColumnFilter",
+                              filterParams={"filterOptions": ["contains"], "maxNumConditions": 1})
+        elif filter_kind == "number":
+            definition.update(filter="agNumberColumnFilter", type="rightAligned",
+                              filterParams={"filterOptions": ["greaterThanOrEqual", "lessThanOrEqual"],
+                                            "maxNumConditions": 1})
+        column_defs.append(definition)
+    title = t(f"unit.{kind}", language, date=fmt.day(end, language))
+    if not count:
+        return ui.section(title, ui.empty(t(f"unit.{kind}.none", language, date=fmt.day(end, language)),
+                                          f"unit-{kind}"), name=f"unit-{kind}")
+    grid = dag.AgGrid(
+        id=f"unit-{kind}-grid",
+        rowModelType="infinite",
+        columnDefs=column_defs,
+        defaultColDef={"resizable": True, "minWidth": 110, "tooltipValueGetter": {"function": "params.value"}},
+        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_ROWS, "cacheBlockSize": PAGE_ROWS,
+                         "maxBlocksInCache": 10, "rowBuffer": 0,
+                         "localeText": ui.grid_locale(language)},
+        className="ag-theme-alpine",
+        style={"height": "560px"},
+    )
+    return ui.section(title, grid, name=f"unit-{kind}", note=t(f"unit.{kind}.note", language))
+
+
+def _unit_view(view: View, language: str):
+    units = data.units()
+    if view.unit not in units.index:
+        return ui.page(view, "unit", language, [ui.notice(t("unit.unknown", language, code=view.unit), "warning")]
+                       + _picker(view, language), controls=("period", "structure"))
+    info = units.loc[view.unit]
+    name = info["name_vi" if language == "vi" else "name_en"]
+    cards, overdue_dossiers, overdue_tasks = _cards(view, language, view.unit)
+    end = view.period.end
+    body = []
+    if info["current_code"] != view.unit:
+        body.append(ui.notice(t("unit.merged", language, successor=data.unit_name(info["current_code"], language))))
+    body += [
+        cards,
+        html.Div([
+            html.A(t("unit.jump.dossiers", language, count=fmt.count(overdue_dossiers, language)),
+                   href="#panel-unit-dossiers", className="chip", id="unit-jump-dossiers"),
+            html.A(t("unit.jump.tasks", language, count=fmt.count(overdue_tasks, language)),
+                   href="#panel-unit-tasks", className="chip", id="unit-jump-tasks"),
+        ], className="chips jump-links"),
+        html.Div([_ranking(view, language, view.unit, info["kind"]), _trend(view, language, view.unit)],
+                 className="grid-2"),
+        dcc.Store(id="unit-grid-args", data={"unit": view.unit, "as_of": end.isoformat()}),
+        _grid("dossiers", language, overdue_dossiers, end),
+        _grid("tasks", language, overdue_tasks, end),
+    ]
+    return ui.page(view, "unit", language, body, controls=("period", "structure"), title=name, current=name)
+
+
+@ui.screen
+def layout(view: View, language: str):
+    """One unit, or the list to choose one from."""
+    if view.unit is None:
+        return ui.page(view, "unit", language, _picker(view, language), controls=("period", "structure"),
+                       title=t("unit.pick", language))
+    return _unit_view(view, language)
+
+
+def _request(kind: str, request: dict) -> dict:
+    """The grid's sort and filter models as arguments of ``dashboard.data.overdue``."""
+    columns = COLUMNS[kind]
+    sort = [(columns[s["colId"]][0], s["sort"]) for s in request.get("sortModel") or []
+            if s.get("colId") in columns and s.get("sort") in ("asc", "desc")]
+    filters = {}
+    for column, model in (request.get("filterModel") or {}).items():
+        if column not in columns or columns[column][1] is None:
+            continue
+        _, filter_kind, parameter = columns[column]
+        if filter_kind == "text" and model.get("filter"):
+            filters[parameter] = str(model["filter"])[:100]
+        elif filter_kind == "number" and isinstance(model.get("filter"), (int, float)):
+            low, high = parameter
+            filters[low if model.get("type") == "greaterThanOrEqual" else high] = int(model["filter"])
+    start = max(0, int(request.get("startRow") or 0))
+    end = max(start, int(request.get("endRow") or start + PAGE_ROWS))
+    return {"offset": start, "limit": min(end - start, 500), "sort": sort, "filters": filters}
+
+
+def _display(kind: str, rows: pd.DataFrame, language: str) -> list[dict]:
+    if kind == "dossiers":
+        name = "procedure_name_vi" if language == "vi" else "procedure_name_en"
+        table = pd.DataFrame({
+            "dossier_id": rows["dossier_id"],
+            "procedure": rows["procedure_code"] + " · " + rows[name].fillna(rows["procedure_name_vi"]),
+            "received_at": rows["received_at"].map(lambda v: fmt.moment(v, language)),
+            "effective_due_at": rows["effective_due_at"].map(lambda v: fmt.moment(v, language)),
+            "status": rows["status"].map(lambda v: t(f"dossier_status.{v}", language)),
+            "supplement_count": rows["supplement_count"],
+            "days_overdue": rows["days_overdue"],
+        })
+    else:
+        table = pd.DataFrame({
+            "title": rows["title"],
+            "document_ref": rows["document_ref"].fillna(""),
+            "source": rows["source"].map(lambda v: t(f"task_source.{v}", language)),
+            "assigned_on": rows["assigned_on"].map(lambda v: fmt.day(v, language)),
+            "due_on": rows["due_on"].map(lambda v: fmt.day(v, language)),
+            "days_overdue": rows["days_overdue"],
+        })
+    return table.to_dict("records")
+
+
+def rows(kind: str, request: dict | None, args: dict | None, language: str) -> dict:
+    """One page of a grid: its rows as shown and the count of all matching rows."""
+    if not request or not args:
+        return dash.no_update
+    page = data.overdue(kind, date.fromisoformat(args["as_of"]), unit=args["unit"], **_request(kind, request))
+    total = int(page["total_rows"].iloc[0]) if len(page) else 0
+    return {"rowData": _display(kind, page, language), "rowCount": total}
+
+
+@callback(Output("unit-dossiers-grid", "getRowsResponse"), Input("unit-dossiers-grid", "getRowsRequest"),
+          State("unit-grid-args", "data"), prevent_initial_call=True)
+def dossier_rows(request, args):
+    return rows("dossiers", request, args, context.language())
+
+
+@callback(Output("unit-tasks-grid", "getRowsResponse"), Input("unit-tasks-grid", "getRowsRequest"),
+          State("unit-grid-args", "data"), prevent_initial_call=True)
+def task_rows(request, args):
+    return rows("tasks", request, args, context.language())
+
+
+dash.register_page(__name__, path="/unit", name="unit", title=t("app.title"), layout=layout)
