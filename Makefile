@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SYSTEM_PACKAGES := chromium chromium-driver
 
-.PHONY: run test system-deps clean
+.PHONY: run test screenshots system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-dev system-deps
 	$(BIN)/python -m pytest
+
+# PNGs of every screen (and the wall at 1920×1080 and 3840×2160) in var/screenshots/
+screenshots: $(VENV)/.installed-dev system-deps
+	$(BIN)/python -m dashboard.screenshots
 
 clean:
 	rm -rf $(VENV) var

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from typing import Callable, TypeVar
 
 from flask_caching import Cache
@@ -16,6 +17,7 @@ from flask_caching import Cache
 from dashboard import context
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 BACKENDS = {
     "simple": {"CACHE_TYPE": "SimpleCache", "CACHE_THRESHOLD": 5000},
@@ -44,12 +46,13 @@ def cached(kind: str, params: dict, compute: Callable[[], T]) -> T:
     name = key(kind, params, context.reader().version, context.scope())
     try:
         value = store.get(name)
-    except Exception:  # noqa: BLE001 - a cache outage must not take the screens down
+    except Exception as exc:  # noqa: BLE001 - a cache outage must not take the screens down
+        log.warning("screen cache unavailable, answering without it: %s", exc)
         value = None
     if value is None:
         value = compute()
         try:
             store.set(name, value)
-        except Exception:  # noqa: BLE001
-            pass
+        except Exception as exc:  # noqa: BLE001
+            log.warning("screen cache unavailable, answer not kept: %s", exc)
     return value

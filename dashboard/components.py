@@ -3,6 +3,8 @@ cards, empty states, notices. Screens compose these; none of them reads data its
 except through ``dashboard.data``."""
 from __future__ import annotations
 
+import logging
+
 import dash_mantine_components as dmc
 from dash import dcc, html
 
@@ -10,6 +12,8 @@ from dashboard import context, data, formatting as fmt, periods, theme
 from dashboard.i18n import catalogue, t
 from dashboard.state import KINDS, STRUCTURES, View, from_query
 from warehouse.snapshots import NoSnapshot
+
+log = logging.getLogger(__name__)
 
 # screen key -> path; the label of each is "nav.<key>" in the catalogue
 SCREENS = {
@@ -51,15 +55,14 @@ def kpi_card(metric_name: str, title: str, value: str, detail, description: str,
 
 
 def notice(text, kind: str = "info") -> dmc.Alert:
-    return dmc.Alert(text, color="yellow" if kind == "warning" else "blue", className="notice",
-                     role="alert" if kind == "warning" else "status")
+    return dmc.Alert(text, color="yellow" if kind == "warning" else "blue", className="notice")
 
 
 def empty(reason: str, name: str = "") -> html.Div:
     """An empty state that says why there is nothing (never a blank chart)."""
     return html.Div([html.Div(t("empty.title", context.language()), className="empty-title"),
                      html.Div(reason, className="empty-reason")],
-                    className="empty-state", id=f"{name}-empty" if name else None)
+                    className="empty-state", **({"id": f"{name}-empty"} if name else {}))
 
 
 def section(title: str, *children, name: str, note: str | None = None) -> html.Section:
@@ -157,7 +160,8 @@ def page(view: View, screen: str, language: str, body, *, controls=("period", "k
         html.Div([html.H2(title or t(f"nav.{screen}", language), className="page-title"),
                   data_status_line(language)], className="page-head"),
         html.Div(t("period.label", language, start=fmt.day(view.period.start, language),
-                   end=fmt.day(view.period.end, language)), className="period-label", id="period-label"),
+                   end=fmt.day(view.period.end, language)), className="period-label", id="period-label")
+        if "period" in controls else None,
         filter_bar(view, SCREENS[screen], language, controls),
         *problems,
         html.Div(body, className="page-body"),
@@ -173,6 +177,28 @@ def screen(render):
             return render(from_query(query, context.today()), language)
         except NoSnapshot:
             return notice(t("data.none", language), "warning")
+        except Exception:  # noqa: BLE001 - one broken screen must say so, not leave a blank page
+            log.exception("screen %s failed for %s", render.__module__, query)
+            return notice(t("screen.error", language), "warning")
 
     layout.__doc__ = render.__doc__
     return layout
+
+
+def table(columns: list[tuple[str, bool]], rows: list[list], table_id: str) -> html.Table:
+    """A plain, accessible table: ``columns`` are (header, numeric); numbers right-aligned.
+    A cell that is already a ``Td``/``Th`` is kept as it is (e.g. a row header)."""
+    head = html.Thead(html.Tr([html.Th(label, scope="col", className="num" if numeric else None)
+                               for label, numeric in columns]))
+    body = html.Tbody([html.Tr([cell if isinstance(cell, (html.Td, html.Th)) else
+                                html.Td(cell, className="num" if numeric else None)
+                                for cell, (_, numeric) in zip(row, columns)]) for row in rows])
+    return html.Table([head, body], className="data-table", id=table_id)
+
+
+def status_legend(language: str, good: float = theme.THRESHOLDS["rate"][0],
+                  watch: float = theme.THRESHOLDS["rate"][1], sign: str = "≥") -> str:
+    """What the glyphs on the marks mean, e.g. "✓ Đạt ≥ 95,0% · ! Cần chú ý ≥ 85,0% · ✗ Chậm"."""
+    return " · ".join([f"{theme.status_text('good', language)} {sign} {fmt.percent(good, language)}",
+                       f"{theme.status_text('warn', language)} {sign} {fmt.percent(watch, language)}",
+                       theme.status_text("bad", language)])

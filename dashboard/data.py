@@ -45,6 +45,13 @@ def unit_name(code: str, language: str, *, short: bool = False) -> str:
     return name.replace(*SHORT_NAMES[language]) if short else name
 
 
+def procedure_name(code: str, language: str) -> str:
+    table = cached("procedures", {}, lambda: reference.procedures(context.reader()).set_index("procedure_code"))
+    if code not in table.index:
+        return code
+    return table.at[code, "name_vi" if language == "vi" else "name_en"]
+
+
 def fields() -> list[str]:
     return cached("fields", {}, lambda: reference.fields(context.reader()))
 

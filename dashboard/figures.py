@@ -16,6 +16,7 @@ from dashboard import formatting as fmt, theme
 FONT = '"Noto Sans", "DejaVu Sans", "Segoe UI", Roboto, Arial, sans-serif'
 LIGHT = {"ink": "#1b1f24", "muted": "#4a5360", "grid": "#dde2e7"}
 DARK = {"ink": "#f2f4f7", "muted": "#c3c9d1", "grid": "#3a4350"}
+VALUE_ROOM = 96  # pixels right of the plot for the value written after a full bar
 
 
 def styled(fig: go.Figure, language: str, *, dark: bool = False, height: int | None = None,

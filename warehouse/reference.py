@@ -1,4 +1,4 @@
-"""Reference lists the screens need beside the metrics: unit names and kinds, fields."""
+"""Reference lists the screens need beside the metrics: unit and procedure names, fields."""
 from __future__ import annotations
 
 import pandas as pd
@@ -15,3 +15,8 @@ def units(reader: Reader) -> pd.DataFrame:
 def fields(reader: Reader) -> list[str]:
     """Procedure fields, the most common first."""
     return reader.frame(read_sql("queries/fields"))["field"].tolist()
+
+
+def procedures(reader: Reader) -> pd.DataFrame:
+    """Every procedure: code, names, field."""
+    return reader.frame(read_sql("queries/procedures"))

@@ -1,0 +1,101 @@
+"""``python -m dashboard.screenshots``: PNGs of every screen, for people to look at.
+
+Serves the embedded default (``python app.py``, without the scheduler so the figures hold
+still) on a free port, opens each screen in Debian's Chromium at 1920×1080 (full page),
+each wall slide at 1920×1080 and 3840×2160, and the overview in English; writes them to
+``<data dir>/screenshots/``. ``make screenshots`` runs it.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from config.settings import load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+SCREENS = ["/", "/procedures", "/tasks", "/budget", "/rankings", "/unit", "/data"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve(port: int) -> subprocess.Popen:
+    env = {**os.environ, "OPSCENTER_PORT": str(port), "OPSCENTER_SCHEDULER": "false"}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env)
+    deadline = time.monotonic() + 900  # a fresh machine first generates and loads the demo
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("app.py exited before serving")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            return proc
+        except OSError:
+            time.sleep(1)
+    proc.terminate()
+    raise SystemExit("app.py did not start serving")
+
+
+def _shoot(page, url: str, path: Path, wait_for: str = ".page-body", full_page: bool = True) -> None:
+    page.goto(url)
+    page.wait_for_selector(wait_for, timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)  # charts finish their first draw
+    page.screenshot(path=str(path), full_page=full_page)
+    print(path)
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    settings = load_settings()
+    out = settings.data_dir / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = _serve(port)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            for path in SCREENS:
+                name = path.strip("/") or "overview"
+                _shoot(page, base + path, out / f"{name}.png")
+            page.goto(base + "/unit")
+            page.wait_for_selector(".unit-list a")
+            first_unit = page.get_attribute(".unit-list a", "href")
+            _shoot(page, base + first_unit, out / "unit-detail.png")
+            for width, height in ((1920, 1080), (3840, 2160)):
+                wall = browser.new_page(viewport={"width": width, "height": height})
+                wall.goto(base + "/wall")
+                wall.wait_for_selector(".wall-slide.active", timeout=60_000)
+                wall.wait_for_timeout(2000)
+                for number in range(wall.locator(".wall-slide").count()):
+                    wall.evaluate("n => document.querySelectorAll('.wall-slide').forEach("
+                                  "(s, i) => s.classList.toggle('active', i === n))", number)
+                    wall.wait_for_timeout(800)
+                    target = out / f"wall-{number}-{width}x{height}.png"
+                    wall.screenshot(path=str(target))
+                    print(target)
+                wall.close()
+            english = browser.new_page(viewport={"width": 1920, "height": 1080})
+            english.goto(base + "/language/en?next=/")
+            _shoot(english, base + "/", out / "overview-en.png")
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+    print(f"Screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

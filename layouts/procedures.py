@@ -1,0 +1,353 @@
+"""Thủ tục hành chính / Procedures: the on-time and online rates by unit, field and
+procedure, a unit × month map of the on-time rate, the Decision 766 points this data
+covers, and the overdue open dossiers by unit. Every unit mark leads to the unit screen."""
+from __future__ import annotations
+
+import math
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import html
+
+from dashboard import components as ui, data, figures, formatting as fmt, periods, theme
+from dashboard.i18n import t
+from dashboard.state import View
+from warehouse.metrics import REGISTRY, Period
+from warehouse.periods import buckets
+
+SCREEN = "procedures"
+CONTROLS = ("period", "kind", "structure", "field")
+TOP = 15  # bars and procedures shown, worst first
+D766 = ("d766_progress_points", "d766_online_points", "d766_online_payment_points")
+D766_TOTAL = 100
+# Decision 766 groups that these records cannot compute: publicity and transparency,
+# satisfaction, digitisation of dossiers (catalogue key -> points).
+D766_OTHER = (("publicity", 18), ("satisfaction", 18), ("digitisation", 22))
+ONLINE_FULL = REGISTRY["d766_online_points"].points.full_at  # the online rate that earns full points
+
+
+def _options(view: View) -> dict:
+    return {"kind": view.kind, "structure": view.structure}
+
+
+def _cut(name: str, period: Period, view: View, by=()) -> pd.DataFrame:
+    """A metric by ``by`` keys; when the view has a field, cut by field too and keep its rows."""
+    by = tuple(by)
+    if not view.field:
+        return data.metric(name, period, by=by, **_options(view))
+    frame = data.metric(name, period, by=by + ("field",), **_options(view))
+    return frame[frame["field"] == view.field].drop(columns="field").reset_index(drop=True)
+
+
+def _total(name: str, period: Period, view: View) -> dict:
+    """The metric's total row as a dict, within the view's field when it has one."""
+    if not view.field:
+        return data.total(name, period, **_options(view))
+    frame = _cut(name, period, view)
+    if frame.empty:
+        return {"value": None, "numerator": 0, "denominator": 0}
+    row = frame.iloc[0]
+    return {key: (None if pd.isna(row[key]) else row[key].item() if hasattr(row[key], "item") else row[key])
+            for key in ("value", "numerator", "denominator")}
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def online_status(rate) -> str:
+    """Full Decision 766 points at the threshold: on track; from half of it: watch."""
+    if _missing(rate):
+        return "none"
+    return "good" if rate >= ONLINE_FULL else "warn" if rate >= ONLINE_FULL / 2 else "bad"
+
+
+def _unit_href(view: View, code: str, period: Period | None = None) -> str:
+    changes = {"unit": code, "via": SCREEN}
+    if period is not None:
+        changes["period"] = period
+    return view.href(ui.SCREENS["unit"], **changes)
+
+
+def _scope_note(view: View, language: str) -> str:
+    """What the figures cover: all fields or the chosen one."""
+    return (t("procedures.scope.field", language, field=ui.field_label(view.field, language))
+            if view.field else t("procedures.scope.all", language))
+
+
+def _no_dossiers(view: View, language: str) -> str:
+    return t("procedures.none", language, start=fmt.day(view.period.start, language),
+             end=fmt.day(view.period.end, language))
+
+
+# -- headline numbers ------------------------------------------------------------------
+
+def _cards(view: View, language: str) -> html.Div:
+    on_time = _total("dossier_on_time_rate", view.period, view)
+    online = _total("dossier_online_rate", view.period, view)
+    overdue = _total("dossier_overdue_open", view.period, view)
+    points = [_total(name, view.period, view)["value"] for name in D766]
+    got = sum(p for p in points if not _missing(p))
+    maximum = sum(REGISTRY[name].points.maximum for name in D766)
+
+    def card(name, value, detail, level=None):
+        metric = REGISTRY[name]
+        return ui.kpi_card(name, metric.label(language), value, detail, metric.description(language), level=level)
+
+    no_data = t("kpi.no_data", language)
+    return html.Div([
+        card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
+             t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
+               denominator=fmt.count(on_time["denominator"], language)) if on_time["denominator"] else no_data,
+             theme.status(on_time["value"], "rate")),
+        card("dossier_online_rate", fmt.percent(online["value"], language),
+             t("procedures.online.detail", language, numerator=fmt.count(online["numerator"], language),
+               denominator=fmt.count(online["denominator"], language)) if online["denominator"] else no_data,
+             online_status(online["value"])),
+        card("dossier_overdue_open", fmt.count(overdue["value"] or 0, language),
+             t("kpi.overdue_open.detail", language, denominator=fmt.count(overdue["denominator"], language),
+               date=fmt.day(view.period.end, language))),
+        ui.kpi_card("d766_points", t("procedures.d766.card", language),
+                    t("procedures.d766.of", language, value=fmt.decimal(got, language),
+                      maximum=fmt.decimal(maximum, language, 0))
+                    if any(not _missing(p) for p in points) else fmt.NO_DATA,
+                    t("procedures.d766.card.detail", language, total=D766_TOTAL,
+                      rest=fmt.decimal(D766_TOTAL - maximum, language, 0)),
+                    t("procedures.d766.note", language)),
+    ], className="kpi-grid")
+
+
+# -- by unit ---------------------------------------------------------------------------
+
+def unit_rate_rows(frame: pd.DataFrame, view: View, status, language: str) -> pd.DataFrame:
+    """Rows for ``figures.unit_bars``: the ``TOP`` worst rates first, units without data left out."""
+    frame = frame[frame["denominator"] > 0].sort_values(["value", "unit_code"]).head(TOP)
+    levels = [status(value) for value in frame["value"]]
+    return pd.DataFrame({
+        "label": [data.unit_name(code, language) for code in frame["unit_code"]],
+        "value": frame["value"].to_numpy(),
+        "text": [f"{theme.STATUS_GLYPH[level]} {fmt.percent(value, language)}"
+                 for level, value in zip(levels, frame["value"])],
+        "href": [_unit_href(view, code) for code in frame["unit_code"]],
+        "status": levels,
+    })
+
+
+def _rate_figure(rows: pd.DataFrame, language: str) -> go.Figure:
+    fig = figures.unit_bars(rows, language, range_max=1.0)
+    fig.update_xaxes(tickvals=[0, 0.25, 0.5, 0.75, 1.0])
+    fig.update_layout(margin={"r": figures.VALUE_ROOM})  # the value written after a full bar
+    return fig
+
+
+def _unit_rates(view: View, language: str) -> html.Div:
+    panels = []
+    for name, status in (("dossier_on_time_rate", lambda v: theme.status(v, "rate")),
+                         ("dossier_online_rate", online_status)):
+        short = name.removeprefix("dossier_").removesuffix("_rate")
+        title = t(f"procedures.unit.{short}", language)
+        frame = _cut(name, view.period, view, ("unit",))
+        units = int((frame["denominator"] > 0).sum())
+        if not units:
+            panels.append(ui.section(title, ui.empty(_no_dossiers(view, language), f"procedures-unit-{short}"),
+                                     name=f"procedures-unit-{short}"))
+            continue
+        rows = unit_rate_rows(frame, view, status, language)
+        note = " ".join([t("procedures.unit.note", language, shown=min(TOP, units), units=units),
+                         _scope_note(view, language),
+                         ui.status_legend(language, ONLINE_FULL, ONLINE_FULL / 2)
+                         + " " + t("procedures.unit.online.threshold", language,
+                                                       threshold=fmt.percent(ONLINE_FULL, language))
+                         if short == "online" else ui.status_legend(language)])
+        panels.append(ui.section(title, figures.graph(_rate_figure(rows, language), f"procedures-unit-{short}",
+                                                      drill=True),
+                                 name=f"procedures-unit-{short}", note=note))
+    return html.Div(panels, className="grid-2")
+
+
+# -- by field --------------------------------------------------------------------------
+
+def _fields(view: View, language: str):
+    title = t("procedures.field", language)
+    options = _options(view)
+    on_time = data.metric("dossier_on_time_rate", view.period, by=("field",), **options)
+    online = data.metric("dossier_online_rate", view.period, by=("field",), **options)
+    frame = on_time.merge(online, on="field", how="outer", suffixes=("_on_time", "_online"))
+    frame = frame[(frame["denominator_on_time"] > 0) | (frame["denominator_online"] > 0)]
+    if frame.empty:
+        return ui.section(title, ui.empty(_no_dossiers(view, language), "procedures-field"), name="procedures-field")
+    frame = frame.sort_values(["value_on_time", "field"], na_position="last").iloc[::-1]
+    labels = [("▶ " if field == view.field else "") + ui.field_label(field, language) for field in frame["field"]]
+    hrefs = [view.href(ui.SCREENS[SCREEN], field=field) for field in frame["field"]]
+    fig = go.Figure()
+    for number, (column, name, pattern) in enumerate((("on_time", "dossier_on_time_rate", ""),
+                                                      ("online", "dossier_online_rate", "/"))):
+        label = REGISTRY[name].label(language)
+        fig.add_trace(go.Bar(
+            x=frame[f"value_{column}"], y=labels, orientation="h", name=label,
+            marker={"color": theme.PALETTE[number], "pattern": {"shape": pattern}},
+            text=[fmt.percent(v, language) for v in frame[f"value_{column}"]], textposition="outside",
+            cliponaxis=False, customdata=hrefs,
+            hovertemplate="%{y} · " + label + ": %{text}<extra></extra>",
+        ))
+    fig.update_layout(barmode="group", bargap=0.25, legend={"traceorder": "normal"})
+    fig.update_xaxes(tickformat=".0%", range=[0, 1.0], tickvals=[0, 0.25, 0.5, 0.75, 1.0])
+    fig.update_yaxes(ticksuffix=" ")
+    figures.styled(fig, language, height=max(260, 48 * len(frame) + 90))
+    fig.update_layout(margin={"r": figures.VALUE_ROOM})
+    return ui.section(title, figures.graph(fig, "procedures-field", drill=True), name="procedures-field",
+                      note=t("procedures.field.note", language))
+
+
+# -- Decision 766 ----------------------------------------------------------------------
+
+def _d766(view: View, language: str):
+    title = t("procedures.d766", language)
+    rows = []
+    for name in D766:
+        metric = REGISTRY[name]
+        total = _total(name, view.period, view)
+        rate = total["numerator"] / total["denominator"] if total["denominator"] else None
+        rows.append([
+            html.Th(metric.label(language), scope="row", title=metric.description(language),
+                    className="row-head"),
+            html.Td(t("procedures.d766.of", language, value=fmt.decimal(total["value"], language),
+                      maximum=fmt.decimal(metric.points.maximum, language, 0)),
+                    className="num total nowrap", id=f"procedures-{name}"),
+            t("procedures.d766.rate", language, rate=fmt.percent(rate, language),
+              numerator=fmt.count(total["numerator"], language),
+              denominator=fmt.count(total["denominator"], language)),
+        ])
+    rest = sum(points for _, points in D766_OTHER)
+    other = html.Ul([html.Li(t("procedures.d766.other.item", language, group=t(f"procedures.d766.{key}", language),
+                                 points=points)) for key, points in D766_OTHER])
+    body = html.Div([
+        ui.table([(t("procedures.d766.col.group", language), False), (t("procedures.d766.col.points", language), True),
+               (t("procedures.d766.col.basis", language), True)], rows, "procedures-d766-table"),
+        html.P(t("procedures.d766.other", language, rest=rest, total=D766_TOTAL), className="section-note",
+               id="procedures-d766-other"),
+        other,
+    ])
+    return ui.section(title, body, name="procedures-d766",
+                      note=t("procedures.d766.note", language) + " " + _scope_note(view, language))
+
+
+# -- unit × month ----------------------------------------------------------------------
+
+def _heatmap(view: View, language: str):
+    window = periods.months_back(view.period.end, 12)
+    title = t("procedures.heatmap", language)
+    frame = _cut("dossier_on_time_rate", window, view, ("unit", "month"))
+    frame = frame[frame["denominator"] > 0]
+    if frame.empty:
+        return ui.section(title, ui.empty(t("procedures.heatmap.none", language,
+                                            start=fmt.day(window.start, language),
+                                            end=fmt.day(window.end, language)), "procedures-heatmap"),
+                          name="procedures-heatmap")
+    months = [(label, first, last) for label, first, last in buckets(window, "month")]
+    # worst over the 12 months on top
+    sums = frame.groupby("unit_code")[["numerator", "denominator"]].sum().sort_index()
+    codes = list((sums["numerator"] / sums["denominator"]).sort_values(kind="stable").index)
+    names = [data.unit_name(code, language) for code in codes]
+    labels = [f"{name} ({code})" if names.count(name) > 1 else name for name, code in zip(names, codes)]
+    columns = [fmt.month(label, language) for label, _, _ in months]
+    values = frame.pivot(index="unit_code", columns="month", values="value").reindex(
+        index=codes, columns=[label for label, _, _ in months])
+    texts = values.apply(lambda col: col.map(lambda v: fmt.percent(v, language)))
+    hrefs = pd.DataFrame([[_unit_href(view, code, Period(first, last)) for _, first, last in months]
+                          for code in codes])
+    values.index, values.columns = labels, columns
+    low = float(frame["value"].min())
+    zmin = max(0.0, min(0.8, math.floor(low * 10) / 10))
+    fig = figures.heatmap(values, texts, hrefs, language, zmin=zmin, zmax=1.0)
+    fig.update_yaxes(ticksuffix=" ")
+    fig.update_traces(colorbar={"tickformat": ".0%", "thickness": 12,
+                                "title": {"text": t("procedures.heatmap.scale", language), "side": "right"}})
+    return ui.section(title, figures.graph(fig, "procedures-heatmap", drill=True), name="procedures-heatmap",
+                      note=t("procedures.heatmap.note", language, start=fmt.month(months[0][0], language),
+                             end=fmt.month(months[-1][0], language), low=fmt.percent(zmin, language))
+                      + " " + _scope_note(view, language))
+
+
+# -- by procedure ----------------------------------------------------------------------
+
+def procedure_rows(view: View) -> pd.DataFrame:
+    """The procedures with the most dossiers not on time (then the lowest on-time rate)."""
+    options = _options(view)
+    by = ("procedure", "field")
+    on_time = data.metric("dossier_on_time_rate", view.period, by=by, **options)
+    overdue = data.metric("dossier_overdue_open", view.period, by=by, **options)
+    frame = on_time.rename(columns={"value": "rate", "numerator": "on_time", "denominator": "handled"}).merge(
+        overdue[["procedure_code", "field", "numerator"]].rename(columns={"numerator": "overdue_open"}),
+        on=["procedure_code", "field"], how="outer")
+    if view.field:
+        frame = frame[frame["field"] == view.field]
+    frame = frame.fillna({"on_time": 0, "handled": 0, "overdue_open": 0})
+    frame = frame.assign(late=frame["handled"] - frame["on_time"])
+    frame = frame[(frame["handled"] > 0) | (frame["overdue_open"] > 0)]
+    return frame.sort_values(["late", "overdue_open", "rate", "procedure_code"],
+                             ascending=[False, False, True, True], na_position="last").head(TOP)
+
+
+def _procedures(view: View, language: str):
+    title = t("procedures.procedure", language)
+    rows = procedure_rows(view)
+    if rows.empty:
+        return ui.section(title, ui.empty(_no_dossiers(view, language), "procedures-procedure"),
+                          name="procedures-procedure")
+    heads = ("code", "field", "handled", "on_time", "late", "overdue_open", "rate")
+    columns = [(t(f"procedures.col.{h}", language), h not in ("code", "field")) for h in heads]
+    cells = [[html.Span([html.B(row.procedure_code), " · ", data.procedure_name(row.procedure_code, language)]),
+              ui.field_label(row.field, language) if isinstance(row.field, str) else fmt.NO_DATA,
+              fmt.count(row.handled, language), fmt.count(row.on_time, language), fmt.count(row.late, language),
+              fmt.count(row.overdue_open, language),
+              f"{theme.STATUS_GLYPH[theme.status(row.rate, 'rate')]} {fmt.percent(row.rate, language)}"]
+             for row in rows.itertuples()]
+    return ui.section(title, ui.table(columns, cells, "procedures-procedure-table"), name="procedures-procedure",
+                      note=" ".join([t("procedures.procedure.note", language, top=TOP), _scope_note(view, language),
+                                     ui.status_legend(language)]))
+
+
+# -- overdue open by unit --------------------------------------------------------------
+
+def _overdue(view: View, language: str):
+    title = t("procedures.overdue", language, date=fmt.day(view.period.end, language))
+    frame = _cut("dossier_overdue_open", view.period, view, ("unit",))
+    frame = frame[frame["numerator"] > 0]
+    if frame.empty:
+        return ui.section(title, ui.empty(t("procedures.overdue.none", language,
+                                            date=fmt.day(view.period.end, language)), "procedures-overdue"),
+                          name="procedures-overdue")
+    top = frame.sort_values(["value", "unit_code"], ascending=[False, True]).head(TOP)
+    share = top["numerator"] / top["denominator"].where(top["denominator"] > 0)
+    levels = [theme.status(None if pd.isna(s) else 1 - s, "rate") for s in share]
+    rows = pd.DataFrame({
+        "label": [data.unit_name(c, language) for c in top["unit_code"]],
+        "value": top["value"].to_numpy(),
+        "text": [f"{theme.STATUS_GLYPH[level]} {fmt.count(v, language)}" for level, v in zip(levels, top["value"])],
+        "href": [_unit_href(view, c) for c in top["unit_code"]],
+        "status": levels,
+    })
+    fig = figures.unit_bars(rows, language, tickformat=",d", range_max=float(rows["value"].max()))
+    fig.update_layout(margin={"r": figures.VALUE_ROOM})
+    return ui.section(title, figures.graph(fig, "procedures-overdue", drill=True), name="procedures-overdue",
+                      note=" ".join([t("procedures.overdue.note", language, shown=len(top), units=len(frame)),
+                                     _scope_note(view, language),
+                                     ui.status_legend(language, 1 - theme.THRESHOLDS["rate"][0],
+                                                   1 - theme.THRESHOLDS["rate"][1], "≤")]))
+
+
+@ui.screen
+def layout(view: View, language: str):
+    """Where dossiers are late, in which fields and procedures, and what it costs in points."""
+    return ui.page(view, SCREEN, language, [
+        _cards(view, language),
+        _unit_rates(view, language),
+        html.Div([_fields(view, language), _d766(view, language)], className="grid-2"),
+        _heatmap(view, language),
+        html.Div([_procedures(view, language), _overdue(view, language)], className="grid-2"),
+    ], controls=CONTROLS)
+
+
+dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)

@@ -1,0 +1,228 @@
+"""Nhiệm vụ / Tasks: the state of the tasks assigned by the Government, the Prime Minister
+and the ministry's leaders as of the period's end, the overdue rate by the Government
+Office's convention, who leads the overdue tasks and which are the most overdue."""
+from __future__ import annotations
+
+import dash
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from dashboard import components as ui, data, figures, formatting as fmt, theme
+from dashboard.i18n import t
+from dashboard.state import View
+from warehouse.metrics import REGISTRY
+
+SCREEN = "tasks"
+CONTROLS = ("period", "kind", "structure")
+SOURCES = ("government", "prime_minister", "ministry_leader", "other")
+STATES = ("done_on_time", "done_late", "open_on_track", "open_overdue")
+# colour and pattern per state: the pattern tells them apart without colour
+STATE_MARKS = {
+    "done_on_time": (theme.STATUS_COLOUR["good"], ""),
+    "done_late": (theme.PALETTE[1], "/"),
+    "open_on_track": (theme.PALETTE[4], "."),
+    "open_overdue": (theme.STATUS_COLOUR["bad"], "x"),
+}
+TOP_UNITS = 15
+TOP_TASKS = 20
+KIND_LIST_ROWS = 2000  # overdue tasks read to keep those of one unit kind
+GOOD, WATCH = (1 - limit for limit in theme.THRESHOLDS["rate"])  # overdue rate: at most 5% / 15%
+
+
+def _options(view: View) -> dict:
+    return {"kind": view.kind, "structure": view.structure, "as_of": view.period.end}
+
+
+def overdue_level(rate) -> str:
+    """The overdue rate's status: lower is better, on the on-time thresholds' scale."""
+    return theme.status(None if rate is None or pd.isna(rate) else 1 - rate, "rate")
+
+
+def source_label(source: str, language: str) -> str:
+    key = f"tasks.source.{source}"
+    return t(key, language) if source in SOURCES else source
+
+
+def states(view: View) -> pd.DataFrame:
+    """Tasks per source as of the period's end: the four states, assigned and no deadline."""
+    options = _options(view)
+    on_time = data.metric("task_on_time_rate", view.period, by=("source",), **options).set_index("source")
+    overdue = data.metric("task_overdue", view.period, by=("source",), **options).set_index("source")
+    undated = data.metric("task_no_deadline", view.period, by=("source",), **options).set_index("source")
+    sources = list(SOURCES) + sorted(set(overdue.index) - set(SOURCES))
+    frame = pd.DataFrame({
+        "assigned": overdue["denominator"], "done_on_time": on_time["numerator"], "done": on_time["denominator"],
+        "open_overdue": overdue["numerator"], "no_deadline": undated["numerator"],
+    }).reindex(sources).fillna(0).astype("int64")
+    frame["done_late"] = frame["done"] - frame["done_on_time"]
+    frame["open_on_track"] = frame["assigned"] - frame["done"] - frame["open_overdue"]
+    return frame[frame["assigned"] > 0]
+
+
+# -- headline numbers ------------------------------------------------------------------
+
+def _cards(view: View, language: str) -> html.Div:
+    options = _options(view)
+    end = fmt.day(view.period.end, language)
+    overdue = data.total("task_overdue", view.period, **options)
+    rate = data.total("task_overdue_rate", view.period, **options)
+    on_time = data.total("task_on_time_rate", view.period, **options)
+    undated = data.total("task_no_deadline", view.period, **options)
+    share = overdue["numerator"] / overdue["denominator"] if overdue["denominator"] else None
+
+    def card(name, value, detail, level=None, title=None):
+        metric = REGISTRY[name]
+        return ui.kpi_card(name, title or metric.label(language), value, detail, metric.description(language),
+                           level=level)
+
+    no_data = t("kpi.no_data", language)
+    return html.Div([
+        card("task_overdue", fmt.count(overdue["value"], language),
+             t("kpi.overdue.detail", language, date=end, denominator=fmt.count(overdue["denominator"], language)),
+             level=overdue_level(rate["value"])),
+        card("task_overdue_rate", fmt.percent(rate["value"], language), [
+            html.Div(t("tasks.overdue_rate.detail", language, numerator=fmt.count(rate["numerator"], language),
+                       denominator=fmt.count(rate["denominator"], language))
+                     if rate["denominator"] else no_data),
+            html.Div(t("tasks.overdue_rate.share", language, share=fmt.percent(share, language),
+                       numerator=fmt.count(overdue["numerator"], language),
+                       denominator=fmt.count(overdue["denominator"], language)), id="tasks-overdue-share"),
+        ], level=overdue_level(rate["value"]), title=t("tasks.overdue_rate.title", language)),
+        card("task_on_time_rate", fmt.percent(on_time["value"], language),
+             t("tasks.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
+               denominator=fmt.count(on_time["denominator"], language)) if on_time["denominator"] else no_data,
+             level=theme.status(on_time["value"], "rate")),
+        card("task_no_deadline", fmt.count(undated["value"], language),
+             t("tasks.no_deadline.detail", language, date=end,
+               denominator=fmt.count(undated["denominator"], language))),
+    ], className="kpi-grid")
+
+
+# -- by source -------------------------------------------------------------------------
+
+def _source_figure(frame: pd.DataFrame, language: str) -> go.Figure:
+    labels = [source_label(s, language) for s in frame.index][::-1]  # first source on top
+    fig = go.Figure()
+    for state in STATES:
+        colour, pattern = STATE_MARKS[state]
+        name = t(f"tasks.state.{state}", language)
+        values = frame[state].iloc[::-1]
+        fig.add_trace(go.Bar(
+            x=values, y=labels, orientation="h", name=name,
+            marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "#ffffff", "solidity": 0.25}},
+            text=[fmt.count(v, language) for v in values], textposition="inside", insidetextanchor="middle",
+            textfont={"color": "#ffffff" if state in ("done_on_time", "open_overdue") else "#1b1f24"},
+            hovertemplate="%{y} · " + name + ": %{text}<extra></extra>",
+        ))
+    fig.update_layout(barmode="stack", bargap=0.3, uniformtext={"minsize": 12, "mode": "hide"},
+                      legend={"traceorder": "normal"})
+    fig.update_xaxes(tickformat=",d")
+    fig.update_yaxes(ticksuffix=" ")
+    return figures.styled(fig, language, height=70 * len(frame) + 110)
+
+
+def _sources(view: View, language: str):
+    title = t("tasks.sources", language, date=fmt.day(view.period.end, language))
+    frame = states(view)
+    if frame.empty:
+        return ui.section(title, ui.empty(t("tasks.none", language, date=fmt.day(view.period.end, language)),
+                                          "tasks-sources"), name="tasks-sources")
+    columns = ([(t("tasks.col.source", language), False)]
+               + [(t(f"tasks.state.{state}", language), True) for state in STATES]
+               + [(t("tasks.col.assigned", language), True), (t("tasks.col.no_deadline", language), True)])
+    keys = list(STATES) + ["assigned", "no_deadline"]
+    rows = [[source_label(source, language)] + [fmt.count(row[k], language) for k in keys]
+            for source, row in frame.iterrows()]
+    total = frame[keys].sum()
+    rows.append([html.Th(t("tasks.col.total", language), scope="row", className="total")]
+                + [html.Td(fmt.count(total[k], language), className="num total") for k in keys])
+    return ui.section(title, figures.graph(_source_figure(frame, language), "tasks-sources"),
+                      ui.table(columns, rows, "tasks-sources-table"), name="tasks-sources",
+                      note=t("tasks.sources.note", language))
+
+
+# -- by lead unit ----------------------------------------------------------------------
+
+def _unit_href(view: View, code: str) -> str:
+    return view.href(ui.SCREENS["unit"], unit=code, via=SCREEN)
+
+
+def _units(view: View, language: str):
+    end = fmt.day(view.period.end, language)
+    title = t("tasks.units", language, date=end)
+    options = _options(view)
+    overdue = data.metric("task_overdue", view.period, by=("unit",), **options)
+    overdue = overdue[overdue["numerator"] > 0]
+    if overdue.empty:
+        return ui.section(title, ui.empty(t("tasks.overdue.none", language, date=end), "tasks-units"),
+                          name="tasks-units")
+    rates = data.metric("task_overdue_rate", view.period, by=("unit",), **options).set_index("unit_code")["value"]
+    top = overdue.sort_values(["value", "unit_code"], ascending=[False, True]).head(TOP_UNITS)
+    levels = [overdue_level(rates.get(code)) for code in top["unit_code"]]
+    rows = pd.DataFrame({
+        "label": [data.unit_name(code, language) for code in top["unit_code"]],
+        "value": top["value"].to_numpy(),
+        "text": [f"{theme.STATUS_GLYPH[level]} {fmt.count(value, language)} ({fmt.percent(rates.get(code), language)})"
+                 for level, value, code in zip(levels, top["value"], top["unit_code"])],
+        "href": [_unit_href(view, code) for code in top["unit_code"]],
+        "status": levels,
+    })
+    fig = figures.unit_bars(rows, language, tickformat=",d", range_max=float(rows["value"].max()))
+    fig.update_layout(margin={"r": figures.VALUE_ROOM + 24})  # "! 14 (14,3%)" after the longest bar
+    return ui.section(title, figures.graph(fig, "tasks-units", drill=True), name="tasks-units",
+                      note=" ".join([t("tasks.units.note", language, shown=len(top), units=len(overdue)),
+                                     ui.status_legend(language, GOOD, WATCH, "≤")]))
+
+
+# -- the most overdue ------------------------------------------------------------------
+
+def overdue_list(view: View) -> pd.DataFrame:
+    """The ``TOP_TASKS`` most overdue tasks of the view (unit kind, structure), in order."""
+    end = view.period.end
+    if not view.kind:
+        frame = data.overdue("tasks", end, unit=None, limit=TOP_TASKS)
+    else:
+        frame = data.overdue("tasks", end, unit=None, limit=KIND_LIST_ROWS)
+    code = "unit_code" if view.structure == "current" else "recorded_unit_code"
+    frame = frame.assign(lead=frame[code])
+    if view.kind:
+        kinds = data.units()["kind"]
+        frame = frame[frame["lead"].map(kinds) == view.kind]
+    return frame.head(TOP_TASKS).reset_index(drop=True)
+
+
+def _list(view: View, language: str):
+    end = fmt.day(view.period.end, language)
+    title = t("tasks.list", language, top=TOP_TASKS, date=end)
+    frame = overdue_list(view)
+    if frame.empty:
+        return ui.section(title, ui.empty(t("tasks.overdue.none", language, date=end), "tasks-list"),
+                          name="tasks-list")
+    total = data.total("task_overdue", view.period, **_options(view))["value"]
+    columns = [(t("tasks.col.days", language), True), (t("tasks.col.title", language), False),
+               (t("tasks.col.source", language), False), (t("tasks.col.lead", language), False),
+               (t("tasks.col.due", language), True)]
+    rows = [[
+        fmt.count(row.days_overdue, language),
+        html.Td([html.Div(row.title), html.Div(row.document_ref or "", className="muted",
+                                               style={"fontSize": "13px", "color": "#4a5360"})]),
+        source_label(row.source, language),
+        html.Td(dcc.Link(data.unit_name(row.lead, language), href=_unit_href(view, row.lead))),
+        fmt.day(pd.Timestamp(row.due_on).date(), language),
+    ] for row in frame.itertuples()]
+    return ui.section(title, ui.table(columns, rows, "tasks-list-table"), name="tasks-list",
+                      note=t("tasks.list.note", language, shown=len(frame), total=fmt.count(total, language)))
+
+
+@ui.screen
+def layout(view: View, language: str):
+    """Which tasks are late, who leads them, and how the Government's count is reckoned."""
+    return ui.page(view, SCREEN, language, [
+        _cards(view, language),
+        html.Div([_sources(view, language), _units(view, language)], className="grid-2"),
+        _list(view, language),
+    ], controls=CONTROLS)
+
+
+dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
