@@ -10,6 +10,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -83,6 +84,19 @@ def dash_app(demo):
     from dashboard.app import create_app
 
     return create_app(demo[0])
+
+
+@pytest.fixture(scope="session")
+def reader(demo):
+    from warehouse.snapshots import Reader
+
+    return Reader(demo[0])
+
+
+def params(href: str) -> dict:
+    """A link's path and its query parameters, e.g. ``{"path": "/unit", "unit": "B01", ...}``."""
+    parts = urlsplit(href)
+    return {"path": parts.path, **{k: v[0] for k, v in parse_qs(parts.query).items()}}
 
 
 @pytest.fixture

@@ -4,15 +4,13 @@ the units worst gap first, each bar a link to the unit screen."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from dashboard import formatting as fmt
-from tests.dashboard.conftest import find, text
+from tests.dashboard.conftest import find, params, text
 from warehouse import reference
 from warehouse.metrics import Period, query
-from warehouse.snapshots import Reader
 
 METRIC = "budget_disbursement_rate"
 VIEW = {"from": "2026-10-01", "to": "2026-10-31"}
@@ -20,20 +18,10 @@ YEAR = Period(date(2026, 1, 1), date(2026, 10, 31))  # the fiscal year to the pe
 
 
 @pytest.fixture(scope="module")
-def reader(demo):
-    return Reader(demo[0])
-
-
-@pytest.fixture(scope="module")
 def layout(dash_app):
     from layouts.budget import layout
 
     return layout
-
-
-def params(href: str) -> dict:
-    parts = urlsplit(href)
-    return {"path": parts.path, **{k: v[0] for k, v in parse_qs(parts.query).items()}}
 
 
 def test_cards_are_the_registry_values_per_category(render, layout, reader):

@@ -3,22 +3,15 @@ follows the field filter."""
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from dashboard import formatting as fmt
-from tests.dashboard.conftest import find, text
+from tests.dashboard.conftest import find, params, text
 from warehouse.metrics import Period, query
-from warehouse.snapshots import Reader
 
 PERIOD = Period(date(2026, 11, 1), date(2026, 11, 20))  # the default: this month to the demo's today
 YEAR = {"from": "2026-01-01", "to": "2026-11-20"}
-
-
-@pytest.fixture(scope="module")
-def reader(demo):
-    return Reader(demo[0])
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +25,6 @@ def drill(tree, name):
     graph = find(tree, {"type": "drill", "name": name})
     assert graph is not None, name
     return graph.figure
-
-
-def params(href: str) -> dict:
-    parts = urlsplit(href)
-    return {"path": parts.path, **{k: v[0] for k, v in parse_qs(parts.query).items()}}
 
 
 def test_headline_numbers_are_the_registry_values(render, layout, reader):

@@ -5,26 +5,19 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
 
 from dashboard import formatting as fmt
-from tests.dashboard.conftest import find, text
+from tests.dashboard.conftest import find, params, text
 from warehouse import reference
 from warehouse.metrics import Period, query
 from warehouse.ranking import load_weights
-from warehouse.snapshots import Reader
 
 VIEW = {"from": "2026-10-01", "to": "2026-10-31"}
 PERIOD = Period(date(2026, 10, 1), date(2026, 10, 31))
 LINK = re.compile(r"^\[(?P<name>.+)\]\((?P<href>/unit\?[^)]+)\)$")
-
-
-@pytest.fixture(scope="module")
-def reader(demo):
-    return Reader(demo[0])
 
 
 @pytest.fixture(scope="module")
@@ -37,11 +30,6 @@ def layout(dash_app):
     from layouts.rankings import layout
 
     return layout
-
-
-def params(href: str) -> dict:
-    parts = urlsplit(href)
-    return {"path": parts.path, **{k: v[0] for k, v in parse_qs(parts.query).items()}}
 
 
 def arrow(previous, rank) -> str:

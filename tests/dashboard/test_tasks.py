@@ -3,16 +3,14 @@ rate beside the share of all tasks, overdue tasks by lead unit and the most over
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from dashboard import formatting as fmt
-from tests.dashboard.conftest import find, text
+from tests.dashboard.conftest import find, params, text
 from warehouse import lists
 from warehouse.metrics import Period, family_frame, query
 from warehouse.registry import TASK
-from warehouse.snapshots import Reader
 
 PERIOD = Period(date(2026, 11, 1), date(2026, 11, 20))
 END = PERIOD.end
@@ -22,20 +20,10 @@ SOURCES = {"government": "Chính phủ", "prime_minister": "Thủ tướng Chín
 
 
 @pytest.fixture(scope="module")
-def reader(demo):
-    return Reader(demo[0])
-
-
-@pytest.fixture(scope="module")
 def layout(dash_app):
     from layouts.tasks import layout
 
     return layout
-
-
-def params(href: str) -> dict:
-    parts = urlsplit(href)
-    return {"path": parts.path, **{k: v[0] for k, v in parse_qs(parts.query).items()}}
 
 
 def test_kpis_are_the_registry_values(render, layout, reader):

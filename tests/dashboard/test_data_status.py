@@ -1,0 +1,146 @@
+"""Dữ liệu / Data status: each source with its freshness, the run log, the quarantine."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.dashboard.conftest import find, text
+from tests.warehouse.test_runs import quarantined_copy
+from warehouse.snapshots import Reader
+
+
+@pytest.fixture
+def data_status(dash_app):
+    """The page module, imported once the app exists (pages register with a Dash app)."""
+    import importlib
+
+    return importlib.import_module("layouts.data_status")
+
+
+@pytest.fixture
+def use(dash_app, monkeypatch):
+    """Point the in-process app at other settings (and reader) for one test."""
+    def _use(settings, reader=None):
+        state = dash_app.server.extensions["opscenter"]
+        monkeypatch.setitem(state, "settings", settings)
+        if reader is not None:
+            monkeypatch.setitem(state, "reader", reader)
+    return _use
+
+
+@pytest.fixture(scope="module")
+def quarantined(demo, tmp_path_factory):
+    return quarantined_copy(demo[0], tmp_path_factory.mktemp("quarantined") / "var")
+
+
+def test_every_source_of_the_demo_is_shown_fresh(render, demo, data_status):
+    results = demo[2]
+    tree = render(data_status.layout)
+    assert find(tree, "breadcrumbs") is not None
+    for result in results.values():
+        row = find(tree, f"data-source-{result.source_name}")
+        assert row is not None, result.source_name
+        assert text(find(tree, f"data-source-{result.source_name}-status")).startswith("✓ Cập nhật đúng hạn")
+    assert "Nguồn dữ liệu" in text(tree)
+    assert text(find(tree, "data-summary")) == f"{len(results)} nguồn dữ liệu, 0 nguồn quá hạn cập nhật"
+    dossiers = text(find(tree, "data-source-motcua_dossiers"))
+    assert "Hồ sơ thủ tục hành chính" in dossiers and "30 phút" in dossiers and "Thành công" in dossiers
+    assert "1 tuần" in text(find(tree, "data-source-motcua_units"))
+
+
+def test_the_run_counts_come_from_the_run_log(render, demo, data_status):
+    results = demo[2]
+    rows = find(render(data_status.layout), "data-runs-grid").rowData
+    assert len(rows) == len(results)
+    for result in results.values():
+        row = next(r for r in rows if r["source"] == result.source_name)
+        assert (row["rows_read"], row["rows_loaded"], row["rows_unchanged"], row["rows_quarantined"]) == (
+            result.read, result.loaded, result.unchanged, result.quarantined)
+        assert row["status"] == "✓ Thành công"
+        assert row["duration_s"] >= 0
+    json.dumps(rows)  # what the browser receives
+
+
+def test_no_quarantine_in_the_demo_says_so(render, data_status):
+    tree = render(data_status.layout)
+    assert "Không có bản ghi nào bị cách ly" in text(find(tree, "data-quarantine-empty"))
+    assert find(tree, "data-quarantine-grid") is None
+
+
+def test_quarantine_counts_and_rows(render, use, quarantined, data_status):
+    settings, files = quarantined
+    use(settings, Reader(settings))
+    tree = render(data_status.layout)
+    assert "Bản ghi bị cách ly" in text(tree)
+    assert "3" in text(find(tree, "data-quarantine-tasks")) and "Nhiệm vụ được giao" in text(
+        find(tree, "data-quarantine-tasks"))
+    assert "2" in text(find(tree, "data-quarantine-units"))
+    assert "5" in text(find(tree, "data-quarantine-counts"))  # the total
+    runs = find(tree, "data-runs-grid").rowData
+    assert (runs[0]["source"], runs[0]["rows_quarantined"]) == ("nhiem_vu.csv", 3)
+    rows = find(tree, "data-quarantine-grid").rowData
+    assert len(rows) == 5
+    assert {r["source"] for r in rows} == {"nhiem_vu.csv", "don_vi.csv"}
+    task = next(r for r in rows if r["row_number"] == 2 and r["source"] == "nhiem_vu.csv")
+    assert "NOPE" in task["reason"] and json.loads(task["record"])["task_id"] == "QT1"
+
+    only_units = render(data_status.layout, dataset="units")
+    rows = find(only_units, "data-quarantine-grid").rowData
+    assert len(rows) == 2 and {r["dataset"] for r in rows} == {"Đơn vị"}
+    none_in_budget = render(data_status.layout, dataset="budget")
+    assert "Không có bản ghi nào của Ngân sách bị cách ly" in text(find(none_in_budget, "data-quarantined-empty"))
+    refused = render(data_status.layout, dataset="x'; drop table")
+    assert len(find(refused, "data-quarantine-grid").rowData) == 5
+    assert "không hợp lệ" in text(refused)
+
+
+def test_a_stale_source_shows_the_stale_status(render, use, demo, tmp_path, data_status):
+    from tests.conftest import make_settings
+
+    copy = make_settings(tmp_path / "var")
+    copy.warehouse_dir.mkdir(parents=True)
+    sources = json.loads((demo[0].warehouse_dir / "sources.json").read_text(encoding="utf-8"))
+    for source in sources:
+        if source["source_name"] == "vpcp_tasks":
+            source["last_success_at"] = "2026-01-01T08:00:00"
+            source["last_status"], source["last_error"] = "failed", "HTTP 503 sau 5 lần thử"
+        if source["source_name"] == "taichinh_budget":
+            source["last_success_at"] = None
+    (copy.warehouse_dir / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    use(copy)
+    tree = render(data_status.layout)
+    status = text(find(tree, "data-source-vpcp_tasks-status"))
+    assert status.startswith("⚠ Quá hạn cập nhật: lần thành công gần nhất cách đây") and "giới hạn 3 giờ" in status
+    assert "✗ Lỗi" in text(find(tree, "data-source-vpcp_tasks"))
+    assert "HTTP 503 sau 5 lần thử" in text(find(tree, "data-source-vpcp_tasks"))
+    assert find(tree, "data-source-vpcp_tasks").className == "source-stale"
+    assert text(find(tree, "data-source-taichinh_budget-status")) == (
+        "⚠ Quá hạn cập nhật: chưa có lần chạy thành công nào")
+    assert text(find(tree, "data-source-motcua_dossiers-status")).startswith("✓")
+    assert text(find(tree, "data-summary")).endswith("2 nguồn quá hạn cập nhật")
+    assert "stale-alarm" in str(tree)  # the frame's alarm agrees
+
+    english = render(data_status.layout, "en")
+    assert text(find(english, "data-source-vpcp_tasks-status")).startswith("⚠ Stale: last success")
+    assert "limit 3 hours" in text(find(english, "data-source-vpcp_tasks-status"))
+
+
+def test_english_labels(render, demo, data_status):
+    tree = render(data_status.layout, "en")
+    words = text(tree)
+    for label in ("Data sources", "The last 50 runs", "Quarantined rows per dataset", "Last run", "Last success",
+                  "Freshness limit", "Watermark", "Last error"):
+        assert label in words, label
+    assert "Nguồn dữ liệu" not in words
+    assert "Up to date (limit 30 minutes)" in text(find(tree, "data-source-motcua_dossiers"))
+    assert "Procedure dossiers" in text(find(tree, "data-source-motcua_dossiers"))
+    grid = find(tree, "data-runs-grid")
+    assert [c["headerName"] for c in grid.columnDefs][:4] == ["Started", "Source", "Dataset", "Status"]
+    assert grid.rowData[0]["status"] == "✓ Succeeded"
+
+
+def test_spans_read_naturally(data_status):
+    assert [data_status.duration(m, "vi") for m in (30, 180, 2880, 10080, 90, 1)] == [
+        "30 phút", "3 giờ", "2 ngày", "1 tuần", "90 phút", "1 phút"]
+    assert [data_status.duration(m, "en") for m in (1, 60, 1440 * 3 + 5)] == ["1 minute", "1 hour", "3 days"]
