@@ -89,7 +89,8 @@ def test_quarantine_counts_and_rows(render, use, quarantined, data_status):
     rows = find(only_units, "data-quarantine-grid").rowData
     assert len(rows) == 2 and {r["dataset"] for r in rows} == {"Đơn vị"}
     none_in_budget = render(data_status.layout, dataset="budget")
-    assert "Không có bản ghi nào của Ngân sách bị cách ly" in text(find(none_in_budget, "data-quarantined-empty"))
+    empty = text(find(none_in_budget, "data-quarantined-empty"))
+    assert "Không có bản ghi nào của Ngân sách bị cách ly" in empty
     refused = render(data_status.layout, dataset="x'; drop table")
     assert len(find(refused, "data-quarantine-grid").rowData) == 5
     assert "không hợp lệ" in text(refused)
@@ -111,7 +112,8 @@ def test_a_stale_source_shows_the_stale_status(render, use, demo, tmp_path, data
     use(copy)
     tree = render(data_status.layout)
     status = text(find(tree, "data-source-vpcp_tasks-status"))
-    assert status.startswith("⚠ Quá hạn cập nhật: lần thành công gần nhất cách đây") and "giới hạn 3 giờ" in status
+    assert status.startswith("⚠ Quá hạn cập nhật: lần thành công gần nhất cách đây")
+    assert "giới hạn 3 giờ" in status
     assert "✗ Lỗi" in text(find(tree, "data-source-vpcp_tasks"))
     assert "HTTP 503 sau 5 lần thử" in text(find(tree, "data-source-vpcp_tasks"))
     assert find(tree, "data-source-vpcp_tasks").className == "source-stale"
@@ -129,8 +131,8 @@ def test_a_stale_source_shows_the_stale_status(render, use, demo, tmp_path, data
 def test_english_labels(render, demo, data_status):
     tree = render(data_status.layout, "en")
     words = text(tree)
-    for label in ("Data sources", "The last 50 runs", "Quarantined rows per dataset", "Last run", "Last success",
-                  "Freshness limit", "Watermark", "Last error"):
+    for label in ("Data sources", "The last 50 runs", "Quarantined rows per dataset", "Last run",
+                  "Last success", "Freshness limit", "Watermark", "Last error"):
         assert label in words, label
     assert "Nguồn dữ liệu" not in words
     assert "Up to date (limit 30 minutes)" in text(find(tree, "data-source-motcua_dossiers"))

@@ -1,0 +1,301 @@
+"""Dữ liệu / Data status: is each source fresh, what did the last runs do, which rows were
+refused and why.
+
+Freshness is read live from ``sources.json`` (the pipelines rewrite it after every run,
+even a failed one); the run log and the quarantine come from the published snapshot, as
+of its publish. The quarantined rows are a bounded list, narrowed by dataset through the
+URL (``/data?dataset=tasks``), so a copied link shows the same rows.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import PurePath
+
+import dash
+import dash_ag_grid as dag
+import dash_mantine_components as dmc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard import components as ui, context, formatting as fmt
+from dashboard.cache import cached
+from dashboard.i18n import t
+from dashboard.state import View
+from warehouse import freshness, runs
+
+DATASETS = ("dossiers", "tasks", "budget", "units", "procedures")
+RUN_ROWS = 50
+QUARANTINE_ROWS = 200
+PATH = ui.SCREENS["data"]
+LOCALES = {"vi": "vi-VN", "en": "en-GB"}
+
+
+# --- data: the snapshot through the screen cache, freshness live -------------------------
+
+def _last_runs() -> pd.DataFrame:
+    return cached("data_status.runs", {"limit": RUN_ROWS},
+                  lambda: runs.last_runs(context.reader(), RUN_ROWS))
+
+
+def _quarantine_counts() -> pd.DataFrame:
+    return cached("data_status.quarantine_counts", {}, lambda: runs.quarantine_counts(context.reader()))
+
+
+def _quarantined(dataset: str | None) -> pd.DataFrame:
+    return cached("data_status.quarantined", {"dataset": dataset, "limit": QUARANTINE_ROWS},
+                  lambda: runs.quarantined_rows(context.reader(), dataset=dataset, limit=QUARANTINE_ROWS))
+
+
+def _sources(now: datetime) -> list[dict]:
+    """Each source's state with ``stale``; not cached: it changes between publishes."""
+    return freshness.read(context.settings(), now)
+
+
+# --- words -------------------------------------------------------------------------------
+
+def dataset_label(dataset: str, language: str) -> str:
+    return t(f"data_status.dataset.{dataset}", language) if dataset in DATASETS else dataset
+
+
+def duration(minutes: float, language: str) -> str:
+    """A span in the largest whole unit that reads naturally: 30 phút, 3 giờ, 2 ngày, 1 tuần."""
+    minutes = max(0, int(minutes))
+    for unit, size in (("week", 10080), ("day", 1440), ("hour", 60)):
+        if minutes >= size and (minutes % size == 0 or minutes >= 2 * size):
+            n = minutes // size
+            return t(f"data_status.span.{unit}{'' if n == 1 else 's'}", language, n=fmt.count(n, language))
+    plural = "" if minutes == 1 else "s"
+    return t(f"data_status.span.minute{plural}", language, n=fmt.count(minutes, language))
+
+
+def _moment(value, language: str) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return fmt.NO_DATA
+    stamp = pd.Timestamp(value)
+    return fmt.moment(stamp.to_pydatetime(), language)
+
+
+def _watermark(value, language: str) -> str:
+    """A watermark as the source gave it; a date-time one in the reader's format."""
+    if value in (None, ""):
+        return fmt.NO_DATA
+    try:
+        return fmt.moment(datetime.fromisoformat(str(value)), language)
+    except ValueError:
+        return str(value)
+
+
+def _source_label(source: str) -> str:
+    """Where rows came from: the file's name for a file drop, else the source as logged."""
+    names = [PurePath(part).name if "/" in part else part for part in str(source).split(", ")]
+    return ", ".join(names)
+
+
+def run_status(status: str, language: str) -> str:
+    glyph = {"success": "✓", "failed": "✗", "running": "…"}.get(status, "–")
+    key = f"data_status.run.{status}"
+    return f"{glyph} {t(key, language) if status in ('success', 'failed', 'running') else status}"
+
+
+def freshness_status(source: dict, now: datetime, language: str) -> tuple[str, str]:
+    """(level, words): ✓ up to date, or ⚠ stale with how long since the last success."""
+    limit = duration(source.get("freshness_minutes") or 0, language)
+    success = source.get("last_success_at")
+    if not source["stale"]:
+        return "good", "✓ " + t("data_status.fresh", language, limit=limit)
+    if not success:
+        return "warn", "⚠ " + t("data_status.stale_never", language)
+    age = (now - datetime.fromisoformat(success)).total_seconds() / 60
+    return "warn", "⚠ " + t("data_status.stale", language, age=duration(age, language), limit=limit)
+
+
+# --- sections ----------------------------------------------------------------------------
+
+def _table(headers: list[str], rows: list, name: str) -> dmc.Table:
+    return dmc.Table([
+        dmc.TableThead(dmc.TableTr([dmc.TableTh(h) for h in headers])),
+        dmc.TableTbody(rows),
+    ], id=name, striped=True, highlightOnHover=True, withTableBorder=True, className="data-table")
+
+
+def _source_rows(sources: list[dict], now: datetime, language: str) -> list:
+    rows = []
+    for source in sources:
+        level, words = freshness_status(source, now, language)
+        last = _moment(source.get("last_run_at"), language)
+        if source.get("last_status"):
+            last = f"{last} · {run_status(source['last_status'], language)}"
+        rows.append(dmc.TableTr([
+            dmc.TableTd([html.Div(source["source_name"], className="source-name"),
+                         html.Div(dataset_label(source.get("dataset"), language), className="muted")]),
+            dmc.TableTd(html.Span(words, className=f"status status-{level}",
+                                  id=f"data-source-{source['source_name']}-status")),
+            dmc.TableTd(last),
+            dmc.TableTd(_moment(source.get("last_success_at"), language)),
+            dmc.TableTd(duration(source.get("freshness_minutes") or 0, language)),
+            dmc.TableTd(_watermark(source.get("watermark"), language)),
+            dmc.TableTd(source.get("last_error") or fmt.NO_DATA, className="error-text"),
+        ], id=f"data-source-{source['source_name']}", className="source-stale" if source["stale"] else None))
+    return rows
+
+
+def _sources_section(language: str):
+    now = context.now().replace(tzinfo=None)
+    sources = _sources(now)
+    title = t("data_status.sources", language)
+    if not sources:
+        return ui.section(title, ui.empty(t("data_status.sources.none", language), "data-sources"),
+                          name="data-sources")
+    stale = sum(1 for s in sources if s["stale"])
+    summary = t("data_status.summary", language, count=fmt.count(len(sources), language),
+                stale=fmt.count(stale, language))
+    headers = [t(f"data_status.col.{c}", language) for c in
+               ("source", "status", "last_run", "last_success", "limit", "watermark", "last_error")]
+    return ui.section(title, html.Div(summary, className="data-summary", id="data-summary"),
+                      _table(headers, _source_rows(sources, now, language), "data-sources"),
+                      name="data-sources", note=t("data_status.sources.note", language))
+
+
+def _text_column(field: str, language: str, flex: float = 1, **extra) -> dict:
+    return {"field": field, "headerName": t(f"data_status.col.{field}", language), "flex": flex,
+            "minWidth": 110, **extra}
+
+
+def _number_column(field: str, language: str, *, digits: int = 0) -> dict:
+    """A numeric column: sorted as a number, written in the reader's locale."""
+    options = f"{{maximumFractionDigits: {digits}, minimumFractionDigits: {digits}}}"
+    written = f"Number(params.value).toLocaleString('{LOCALES[language]}', {options})"
+    return {"field": field, "headerName": t(f"data_status.col.{field}", language), "type": "rightAligned",
+            "flex": 1, "minWidth": 90,
+            "valueFormatter": {"function": f"params.value == null ? '{fmt.NO_DATA}' : {written}"}}
+
+
+def _grid(name: str, columns: list[dict], rows: list[dict], language: str, height: str) -> dag.AgGrid:
+    return dag.AgGrid(
+        id=name,
+        columnDefs=columns,
+        rowData=rows,
+        defaultColDef={"resizable": True, "sortable": True, "wrapText": True, "autoHeight": True},
+        dashGridOptions={"localeText": ui.grid_locale(language), "enableCellTextSelection": True},
+        className="ag-theme-alpine",
+        style={"height": height},
+    )
+
+
+def run_rows(frame: pd.DataFrame, language: str) -> list[dict]:
+    """The run log as the grid shows it: times and words formatted, counts as numbers."""
+    table = pd.DataFrame({
+        "started_at": frame["started_at"].map(lambda v: _moment(v, language)),
+        "source": [name if isinstance(name, str) and name else _source_label(source)
+                   for name, source in zip(frame["source_name"], frame["source"])],
+        "dataset": frame["dataset"].map(lambda v: dataset_label(v, language)),
+        "status": frame["status"].map(lambda v: run_status(v, language)),
+        "rows_read": frame["rows_read"], "rows_loaded": frame["rows_loaded"],
+        "rows_unchanged": frame["rows_unchanged"], "rows_quarantined": frame["rows_quarantined"],
+        "duration_s": frame["duration_s"].round(1),
+        "error": frame["error"].fillna(""),
+    })
+    return table.astype(object).where(table.notna(), None).to_dict("records")
+
+
+def _runs_section(language: str):
+    frame = _last_runs()
+    title = t("data_status.runs", language, count=RUN_ROWS)
+    if frame.empty:
+        return ui.section(title, ui.empty(t("data_status.runs.none", language), "data-runs"),
+                          name="data-runs")
+    columns = [
+        _text_column("started_at", language, sortable=False, minWidth=160),
+        _text_column("source", language, 1.4),
+        _text_column("dataset", language, 1.3), _text_column("status", language, minWidth=140),
+        _number_column("rows_read", language), _number_column("rows_loaded", language),
+        _number_column("rows_unchanged", language), _number_column("rows_quarantined", language),
+        _number_column("duration_s", language, digits=1), _text_column("error", language, 2),
+    ]
+    return ui.section(title, _grid("data-runs-grid", columns, run_rows(frame, language), language, "440px"),
+                      name="data-runs", note=t("data_status.runs.note", language))
+
+
+def _counts_section(language: str):
+    counts = _quarantine_counts()
+    title = t("data_status.quarantine", language)
+    if counts.empty:
+        return ui.section(title, ui.empty(t("data_status.quarantine.none", language), "data-quarantine"),
+                          name="data-quarantine")
+    rows = [dmc.TableTr([
+        dmc.TableTd(dcc.Link(dataset_label(row.dataset, language),
+                             href=f"{PATH}?dataset={row.dataset}#panel-data-quarantined")),
+        dmc.TableTd(fmt.count(row.rows, language), className="num"),
+        dmc.TableTd(_moment(row.last_at, language)),
+    ], id=f"data-quarantine-{row.dataset}") for row in counts.itertuples()]
+    total = fmt.count(counts["rows"].sum(), language)
+    rows.append(dmc.TableTr([dmc.TableTd(html.Strong(t("data_status.total", language))),
+                             dmc.TableTd(html.Strong(total), className="num"), dmc.TableTd("")]))
+    headers = [t(f"data_status.col.{c}", language) for c in ("dataset", "quarantined", "last_at")]
+    return ui.section(title, _table(headers, rows, "data-quarantine-counts"), name="data-quarantine",
+                      note=t("data_status.quarantine.note", language))
+
+
+def quarantine_rows(frame: pd.DataFrame, language: str) -> list[dict]:
+    return pd.DataFrame({
+        "quarantined_at": frame["quarantined_at"].map(lambda v: _moment(v, language)),
+        "dataset": frame["dataset"].map(lambda v: dataset_label(v, language)),
+        "source": frame["source"].map(_source_label),
+        "row_number": frame["row_number"],
+        "reason": frame["reason"],
+        "record": frame["record"],
+    }).to_dict("records")
+
+
+def _quarantined_section(dataset: str | None, language: str):
+    title = t("data_status.quarantined", language, count=QUARANTINE_ROWS)
+    picker = html.Div([
+        html.Label(t("data_status.filter.dataset", language), className="chips-label",
+                   htmlFor="data-dataset-select"),
+        dcc.Dropdown(id={"type": "nav-select", "param": "dataset"},
+                     options=[{"label": dataset_label(d, language), "value": d} for d in DATASETS],
+                     value=dataset, placeholder=t("filter.all", language), clearable=True,
+                     className="field-select"),
+    ], className="chips", id="data-dataset-filter")
+    if context.scope() is not None:  # a record may name any unit: only readers of every unit see them
+        return ui.section(title, ui.notice(t("data_status.quarantined.restricted", language), "warning"),
+                          name="data-quarantined")
+    frame = _quarantined(dataset)
+    if frame.empty:
+        reason = (t("data_status.quarantined.none_in", language, dataset=dataset_label(dataset, language))
+                  if dataset else t("data_status.quarantine.none", language))
+        return ui.section(title, picker, ui.empty(reason, "data-quarantined"), name="data-quarantined")
+    columns = [
+        _text_column("quarantined_at", language, sortable=False, minWidth=160),
+        _text_column("dataset", language),
+        _text_column("source", language, 1.3), _number_column("row_number", language),
+        _text_column("reason", language, 2), _text_column("record", language, 3, cellClass="record-json"),
+    ]
+    grid = _grid("data-quarantine-grid", columns, quarantine_rows(frame, language), language, "560px")
+    return ui.section(title, picker, grid, name="data-quarantined",
+                      note=t("data_status.quarantined.note", language, count=QUARANTINE_ROWS))
+
+
+# --- the page ------------------------------------------------------------------------------
+
+def _render(view: View, language: str, dataset: str | None, refused: str | None):
+    body = []
+    if refused:
+        body.append(ui.notice(t("filter.invalid", language, name="dataset", value=refused), "warning"))
+    body += [
+        _sources_section(language),
+        _counts_section(language),
+        _runs_section(language),
+        _quarantined_section(dataset, language),
+    ]
+    return ui.page(view, "data", language, body, controls=())
+
+
+def layout(dataset: str | None = None, **query):
+    """Sources and their freshness, the last runs, the quarantined rows (``?dataset=``)."""
+    chosen = dataset if dataset in DATASETS else None
+    refused = str(dataset)[:40] if dataset not in (None, "") and chosen is None else None
+    return ui.screen(lambda view, language: _render(view, language, chosen, refused))(**query)
+
+
+dash.register_page(__name__, path="/data", name="data", title=t("app.title"), layout=layout)
