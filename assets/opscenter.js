@@ -59,3 +59,26 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     }
   }
 });
+
+/* The stale-source alarm of the desk screens (dashboard/components.py data_status_line):
+   asked at load and every minute, since a source goes stale without any new publish. */
+(function () {
+  "use strict";
+  function refresh() {
+    var alarm = document.getElementById("stale-alarm");
+    if (!alarm) { return; }
+    fetch("/live/state", {cache: "no-store", credentials: "same-origin"})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (state) {
+        var stale = (state && state.stale) || [];
+        alarm.textContent = stale.length ? alarm.getAttribute("data-template").replace("{sources}", stale.join(", ")) : "";
+        alarm.classList.toggle("on", stale.length > 0);
+      })
+      .catch(function () { /* the next try will tell */ });
+  }
+  new MutationObserver(function () {
+    var alarm = document.getElementById("stale-alarm");
+    if (alarm && !alarm.dataset.watched) { alarm.dataset.watched = "1"; refresh(); }
+  }).observe(document.documentElement, {childList: true, subtree: true});
+  setInterval(refresh, 60000);
+})();

@@ -9,6 +9,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import context, data, formatting as fmt, periods, theme
+from dashboard.cache import cached
 from dashboard.i18n import catalogue, t
 from dashboard.state import KINDS, STRUCTURES, View, from_query
 from warehouse.snapshots import NoSnapshot
@@ -139,14 +140,14 @@ def grid_locale(language: str) -> dict:
 
 
 def data_status_line(language: str) -> html.Div:
-    """"Data as of" and, when a source is past its freshness limit, the alarm."""
-    parts = [html.Span(t("data.as_of", language, time=fmt.moment(context.reader().published_at, language)),
-                       className="data-as-of", id="data-as-of")]
-    stale = data.stale_sources()
-    if stale:
-        parts.append(html.Span("⚠ " + t("data.stale", language, sources=", ".join(s["source_name"] for s in stale)),
-                               className="stale-alarm", id="stale-alarm", role="alert"))
-    return html.Div(parts, className="data-line")
+    """"Data as of", and the stale-source alarm, which ``assets/opscenter.js`` keeps
+    current from ``/live/state`` (a source can go stale without any new publish)."""
+    return html.Div([
+        html.Span(t("data.as_of", language, time=fmt.moment(context.reader().published_at, language)),
+                  className="data-as-of", id="data-as-of"),
+        html.Span("", className="stale-alarm", id="stale-alarm", role="alert",
+                  **{"data-template": "⚠ " + t("data.stale", language, sources="{sources}")}),
+    ], className="data-line")
 
 
 def page(view: View, screen: str, language: str, body, *, controls=("period", "kind", "structure"),
@@ -168,21 +169,34 @@ def page(view: View, screen: str, language: str, body, *, controls=("period", "k
     ], className=f"screen screen-{screen}")
 
 
-def screen(render):
+def screen(render=None, *, cache: bool = True):
     """A page's ``layout(**query)`` from ``render(view, language)``: the view comes from the
-    URL, and a warehouse with nothing published yet shows why instead of an error."""
-    def layout(**query):
-        language = context.language()
-        try:
-            return render(from_query(query, context.today()), language)
-        except NoSnapshot:
-            return notice(t("data.none", language), "warning")
-        except Exception:  # noqa: BLE001 - one broken screen must say so, not leave a blank page
-            log.exception("screen %s failed for %s", render.__module__, query)
-            return notice(t("screen.error", language), "warning")
+    URL, and a warehouse with nothing published yet shows why instead of an error.
 
-    layout.__doc__ = render.__doc__
-    return layout
+    The rendered page is cached like a metric (by URL query, language, today, data version
+    and scope): the same view on the same data is built once. A page whose content changes
+    between publishes (the data status) passes ``cache=False``.
+    """
+    def decorate(render):
+        def layout(**query):
+            language = context.language()
+            today = context.today()
+            build = lambda: render(from_query(query, today), language)  # noqa: E731
+            try:
+                if not cache:
+                    return build()
+                return cached("page", {"screen": render.__module__, "query": query, "language": language,
+                                       "today": today}, build)
+            except NoSnapshot:
+                return notice(t("data.none", language), "warning")
+            except Exception:  # noqa: BLE001 - one broken screen must say so, not leave a blank page
+                log.exception("screen %s failed for %s", render.__module__, query)
+                return notice(t("screen.error", language), "warning")
+
+        layout.__doc__ = render.__doc__
+        return layout
+
+    return decorate(render) if render is not None else decorate
 
 
 def table(columns: list[tuple[str, bool]], rows: list[list], table_id: str) -> html.Table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import flask
 import pandas as pd
 
 from dashboard import context
@@ -27,8 +28,11 @@ def total(name: str, period: Period, *, as_of: date | None = None, **options) ->
 
 
 def units() -> pd.DataFrame:
-    """All units with their names, indexed by code (reference data of the snapshot)."""
-    return cached("units", {}, lambda: reference.units(context.reader()).set_index("unit_code"))
+    """All units with their names, indexed by code (reference data of the snapshot); read
+    from the cache once per request, however many names the page writes."""
+    if "opscenter_units" not in flask.g:
+        flask.g.opscenter_units = cached("units", {}, lambda: reference.units(context.reader()).set_index("unit_code"))
+    return flask.g.opscenter_units
 
 
 SHORT_NAMES = {"vi": ("Sở Nông nghiệp và Môi trường ", "Sở NN&MT "),
@@ -46,7 +50,10 @@ def unit_name(code: str, language: str, *, short: bool = False) -> str:
 
 
 def procedure_name(code: str, language: str) -> str:
-    table = cached("procedures", {}, lambda: reference.procedures(context.reader()).set_index("procedure_code"))
+    if "opscenter_procedures" not in flask.g:
+        flask.g.opscenter_procedures = cached(
+            "procedures", {}, lambda: reference.procedures(context.reader()).set_index("procedure_code"))
+    table = flask.g.opscenter_procedures
     if code not in table.index:
         return code
     return table.at[code, "name_vi" if language == "vi" else "name_en"]

@@ -295,7 +295,7 @@ def layout(dataset: str | None = None, **query):
     """Sources and their freshness, the last runs, the quarantined rows (``?dataset=``)."""
     chosen = dataset if dataset in DATASETS else None
     refused = str(dataset)[:40] if dataset not in (None, "") and chosen is None else None
-    return ui.screen(lambda view, language: _render(view, language, chosen, refused))(**query)
+    return ui.screen(lambda view, language: _render(view, language, chosen, refused), cache=False)(**query)
 
 
 dash.register_page(__name__, path="/data", name="data", title=t("app.title"), layout=layout)

@@ -125,12 +125,6 @@ def _worst(view: View, language: str):
 def _alerts(view: View, language: str):
     options = _options(view)
     alerts = []
-    for source in data.stale_sources():
-        alerts.append(t("overview.alert.stale", language, source=source["source_name"],
-                        time=fmt.moment(pd.Timestamp(source["last_success_at"]).to_pydatetime(), language),
-                        minutes=source["freshness_minutes"])
-                      if source.get("last_success_at") else
-                      t("overview.alert.stale_never", language, source=source["source_name"]))
     by_unit = data.metric("dossier_on_time_rate", view.period, by=("unit",), **options)
     late = int((by_unit["value"] < LATE_UNIT_THRESHOLD).sum())
     if late:

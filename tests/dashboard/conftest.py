@@ -103,11 +103,13 @@ def params(href: str) -> dict:
 def render(dash_app):
     """``render(layout, language="vi", **query)``: a page's component tree for a URL query,
     rendered under a request as the browser would get it."""
+    from dashboard import context
     from dashboard.context import LANGUAGE_COOKIE
 
     def _render(layout, language: str = "vi", **query):
         headers = {"Cookie": f"{LANGUAGE_COOKIE}={language}"}
         with dash_app.server.test_request_context("/", headers=headers):
+            context.cache().clear()  # the page as built, not a cached copy of an earlier test's
             return layout(**query)
 
     return _render

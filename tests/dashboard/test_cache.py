@@ -107,3 +107,18 @@ def test_a_cache_that_is_down_is_skipped_not_an_error(demo, monkeypatch):
     with server.test_request_context("/"):
         frame = data.metric("dossier_on_time_rate", PERIOD)
     assert frame["denominator"].iloc[0] > 0
+
+
+def test_a_page_seen_before_on_the_same_data_is_not_built_again(dash_app, monkeypatch):
+    from layouts.overview import layout
+
+    calls = _counting(monkeypatch)
+    with dash_app.server.test_request_context("/"):
+        context.cache().clear()
+        first = layout(**{"from": "2026-01-01", "to": "2026-10-31"})
+        built = len(calls)
+        second = layout(**{"from": "2026-01-01", "to": "2026-10-31"})
+        other = layout(**{"from": "2026-01-01", "to": "2026-09-30"})
+    assert built > 0 and len(calls) > built  # the other period was built, the same one was not
+    assert str(first.children[0]) == str(second.children[0])
+    assert "30/09/2026" in str(other) and "30/09/2026" not in str(second)

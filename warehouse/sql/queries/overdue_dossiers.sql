@@ -2,16 +2,27 @@
 -- since their effective due (0 for a dossier overdue only by its supplement requests).
 -- Raw facts, always filtered by scope and bounded by $limit; one
 -- page ($offset) of the rows matching the grid's filters, with their total.
-with open_dossier as (
-    select d.*, dl.effective_due_at, r.current_code
+with unit_codes as (
+    -- the unit asked for and the units that roll up to it, resolved before the facts are read
+    select unit_code, current_code
+    from unit_rollup
+    where ($unit is null or current_code = $unit or unit_code = $unit)
+        and ($all_units or list_contains($scope, current_code) or list_contains($scope, unit_code))
+),
+
+candidate as (
+    select d.*, u.current_code
     from dossiers as d
-    join dossier_deadline as dl using (dossier_id)
-    join unit_rollup as r using (unit_code)
+    join unit_codes as u using (unit_code)
     where d.received_at <= $as_of_end
         and not (d.status in ('finished', 'rejected', 'withdrawn') and d.finished_at <= $as_of_end)
-        and (dl.effective_due_at < $as_of_end or d.supplement_count > 1)
-        and ($all_units or list_contains($scope, r.current_code) or list_contains($scope, d.unit_code))
-        and ($unit is null or r.current_code = $unit or d.unit_code = $unit)
+),
+
+open_dossier as (
+    select c.*, dl.effective_due_at
+    from candidate as c
+    join dossier_deadline as dl using (dossier_id)
+    where dl.effective_due_at < $as_of_end or c.supplement_count > 1
 ),
 
 final as (
