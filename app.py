@@ -13,6 +13,7 @@ def main() -> int:
         print(exc, file=sys.stderr)
         return 2
     from dashboard.app import create_app
+    from dashboard.warmup import start_background as start_warmup
     from pipelines.bootstrap import DemoLoadError, ensure_data
     from pipelines.scheduler import start_background
     from pipelines.sources.config import SourceConfigError
@@ -25,6 +26,8 @@ def main() -> int:
     print(f"Data version: {version or 'none (no data published)'}")
     start_background(settings)
     app = create_app(settings)
+    if settings.warm_cache:
+        start_warmup(app)
     print(f"Serving on http://{settings.host}:{settings.port}")
     app.run(host=settings.host, port=settings.port, debug=False)
     return 0

@@ -27,11 +27,13 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       if (url.search === window.location.search) { return window.dash_clientside.no_update; }
       return url.pathname + url.search;
     },
-    /* A custom period: only when both ends are chosen and differ from the URL. */
-    setPeriod: function (start, end) {
+    /* A custom period: only when both ends are chosen and differ from the period shown
+       (the picker reports its first value too, which must not rewrite a refused URL). */
+    setPeriod: function (start, end, shown) {
       if (!start || !end) { return window.dash_clientside.no_update; }
       const url = new URL(window.location.href);
       const from = start.slice(0, 10), to = end.slice(0, 10);
+      if (shown && shown[0] === from && shown[1] === to) { return window.dash_clientside.no_update; }
       if (url.searchParams.get("from") === from && url.searchParams.get("to") === to) {
         return window.dash_clientside.no_update;
       }

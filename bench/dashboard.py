@@ -212,14 +212,17 @@ class Bench:
 
         original, calls = cache.cached, []
 
-        def timed_cached(kind, params, compute):
+        def timed_cached(kind, params, compute, **options):
+            if kind == "page":  # the whole page: its data calls are recorded one by one
+                return original(kind, params, compute, **options)
+
             def timed_compute():
                 started = perf_counter()
                 try:
                     return compute()
                 finally:
                     calls.append(((perf_counter() - started) * 1000, kind, params))
-            return original(kind, params, timed_compute)
+            return original(kind, params, timed_compute, **options)
 
         patched = [module for module in list(sys.modules.values())
                    if getattr(module, "cached", None) is original]

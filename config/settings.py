@@ -45,6 +45,7 @@ class Settings(BaseSettings):
         "simple", description="Screen cache: in-process (one web worker), Redis (several), or none.")
     cache_redis_url: str = Field("redis://127.0.0.1:6379/0", description="Redis of the screen cache.")
     cache_seconds: int = Field(3600, ge=1, description="How long a cached answer lives at most.")
+    warm_cache: bool = Field(True, description="Build the screens' default views after each publish (python app.py).")
     wall_file: Path | None = Field(None, description="TOML file of the wall playlist (default: config/wall.toml).")
 
     @property

@@ -40,8 +40,12 @@ def key(kind: str, params: dict, version: str, scope) -> str:
     return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
-def cached(kind: str, params: dict, compute: Callable[[], T]) -> T:
-    """``compute()`` once per key; a cache that is down is skipped, never an error."""
+def cached(kind: str, params: dict, compute: Callable[[], T], *, encode: Callable[[T], object] | None = None):
+    """``compute()`` once per key; a cache that is down is skipped, never an error.
+
+    ``encode`` turns the answer into what is kept (a page into its JSON form, which is
+    read back far faster than its components); a hit returns the kept form.
+    """
     store = context.cache()
     name = key(kind, params, context.reader().version, context.scope())
     try:
@@ -52,7 +56,7 @@ def cached(kind: str, params: dict, compute: Callable[[], T]) -> T:
     if value is None:
         value = compute()
         try:
-            store.set(name, value)
+            store.set(name, encode(value) if encode else value)
         except Exception as exc:  # noqa: BLE001
             log.warning("screen cache unavailable, answer not kept: %s", exc)
     return value

@@ -3,10 +3,12 @@ cards, empty states, notices. Screens compose these; none of them reads data its
 except through ``dashboard.data``."""
 from __future__ import annotations
 
+import json
 import logging
 
 import dash_mantine_components as dmc
 from dash import dcc, html
+from dash._utils import to_json
 
 from dashboard import context, data, formatting as fmt, periods, theme
 from dashboard.cache import cached
@@ -114,7 +116,8 @@ def filter_bar(view: View, path: str, language: str, controls=("period", "kind",
             display_format="DD/MM/YYYY", first_day_of_week=1, minimum_nights=0,
             max_date_allowed=today, start_date_placeholder_text=t("period.from", language),
             end_date_placeholder_text=t("period.to", language), className="period-range")
-        rows.append(html.Div(presets + [picker], className="chips", id="filter-period"))
+        shown = dcc.Store(id="period-shown", data=[view.period.start.isoformat(), view.period.end.isoformat()])
+        rows.append(html.Div(presets + [picker, shown], className="chips", id="filter-period"))
     if "kind" in controls:
         rows.append(_chips(view, path, "kind", [(None, t("filter.all", language))]
                            + [(k, t(f"kind.{k}", language)) for k in KINDS], language, "filter.kind"))
@@ -169,6 +172,11 @@ def page(view: View, screen: str, language: str, body, *, controls=("period", "k
     ], className=f"screen screen-{screen}")
 
 
+def as_json(tree):
+    """A component tree as the JSON Dash sends (components, figures and all)."""
+    return json.loads(to_json(tree))
+
+
 def screen(render=None, *, cache: bool = True):
     """A page's ``layout(**query)`` from ``render(view, language)``: the view comes from the
     URL, and a warehouse with nothing published yet shows why instead of an error.
@@ -186,7 +194,7 @@ def screen(render=None, *, cache: bool = True):
                 if not cache:
                     return build()
                 return cached("page", {"screen": render.__module__, "query": query, "language": language,
-                                       "today": today}, build)
+                                       "today": today}, build, encode=as_json)
             except NoSnapshot:
                 return notice(t("data.none", language), "warning")
             except Exception:  # noqa: BLE001 - one broken screen must say so, not leave a blank page

@@ -23,6 +23,7 @@ def styled(fig: go.Figure, language: str, *, dark: bool = False, height: int | N
            font_size: int = 14) -> go.Figure:
     colours = DARK if dark else LIGHT
     fig.update_layout(
+        template="none",  # every style is set here; Plotly's default template would ride along in each figure
         separators=fmt.plotly_separators(language),
         font={"family": FONT, "size": font_size, "color": colours["ink"]},
         colorway=theme.PALETTE,

@@ -33,10 +33,11 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     app.clientside_callback(
-        "function(start, end) { return window.dash_clientside.opscenter.setPeriod(start, end); }",
+        "function(start, end, shown) { return window.dash_clientside.opscenter.setPeriod(start, end, shown); }",
         Output(NAV, "href", allow_duplicate=True),
         Input("period-range", "start_date"),
         Input("period-range", "end_date"),
+        State("period-shown", "data"),
         prevent_initial_call=True,
     )
     app.clientside_callback(

@@ -16,6 +16,8 @@ import pandas as pd
 from dash import html
 
 from dashboard import context, data, figures, formatting as fmt, live, periods, theme
+from dashboard.cache import cached
+from dashboard.components import as_json as ui_json
 from dashboard.i18n import t
 from warehouse.metrics import REGISTRY, Period
 from warehouse.snapshots import NoSnapshot
@@ -221,7 +223,10 @@ def layout(**_query):
         state = live.state()
         if state["version"] is None:
             raise NoSnapshot("no snapshot")
-        content = [_slide(number, slide, language) for number, slide in enumerate(slides)]
+        content = cached("page", {"screen": __name__, "slides": [vars(s) for s in slides], "language": language,
+                                  "today": context.today()},
+                         lambda: [_slide(number, slide, language) for number, slide in enumerate(slides)],
+                         encode=ui_json)
         as_of = t("data.as_of", language, time=fmt.moment(context.reader().published_at, language))
     except NoSnapshot:
         slides, poll_seconds, state = [], 15, live.state()

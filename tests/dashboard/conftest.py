@@ -40,10 +40,12 @@ def wait_for(url: str, proc: subprocess.Popen, seconds: float) -> None:
 
 
 def start_app(settings, port: int, **env) -> subprocess.Popen:
-    """``python app.py`` on the demo warehouse (no scheduler: the tests' data stays put)."""
+    """``python app.py`` on the demo warehouse (no scheduler: the tests' data stays put; no
+    warm-up: each browser test's page is built while it waits)."""
     environment = {**os.environ, "OPSCENTER_DATA_DIR": str(settings.data_dir), "OPSCENTER_PORT": str(port),
                    "OPSCENTER_DEMO_TODAY": settings.demo_today.isoformat(),
                    "OPSCENTER_DEMO_DOSSIERS": str(settings.demo_dossiers), "OPSCENTER_SCHEDULER": "false",
+                   "OPSCENTER_WARM_CACHE": "false",
                    **env}
     return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=environment, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

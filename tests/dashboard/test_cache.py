@@ -1,10 +1,12 @@
 """The screen cache: keyed by question, data version and scope; in-process or Redis."""
 from __future__ import annotations
 
+import json
 import socket
 from datetime import date
 
 import pytest
+from dash._utils import to_json
 
 from config.settings import load_settings
 from dashboard import cache as screen_cache, context, data
@@ -120,5 +122,18 @@ def test_a_page_seen_before_on_the_same_data_is_not_built_again(dash_app, monkey
         second = layout(**{"from": "2026-01-01", "to": "2026-10-31"})
         other = layout(**{"from": "2026-01-01", "to": "2026-09-30"})
     assert built > 0 and len(calls) > built  # the other period was built, the same one was not
-    assert str(first.children[0]) == str(second.children[0])
+    assert second == json.loads(to_json(first))  # the kept JSON form of the same page
     assert "30/09/2026" in str(other) and "30/09/2026" not in str(second)
+
+
+def test_warming_builds_the_default_views_so_the_first_visitor_gets_them_cached(dash_app, monkeypatch):
+    from dashboard.warmup import warm
+    from layouts.overview import layout
+
+    with dash_app.server.test_request_context("/"):
+        context.cache().clear()
+    assert warm(dash_app) >= 10  # five screens and the wall, in two languages
+    calls = _counting(monkeypatch)
+    with dash_app.server.test_request_context("/"):
+        page = layout()
+    assert calls == [] and isinstance(page, dict)  # the kept JSON form, nothing queried
