@@ -42,7 +42,8 @@ WIDTHS = {"procedure": 3, "title": 3, "dossier_id": 1.4, "received_at": 1.3, "ef
 
 def _picker(view: View, language: str):
     units = data.units()
-    current = units[units["is_current"]]
+    parents = set(units["parent_code"].dropna())
+    current = units[units["is_current"] & ~units.index.isin(parents)]  # the ministry itself handles nothing
     groups = []
     for kind in KINDS:
         rows = current[current["kind"] == kind]
