@@ -17,7 +17,7 @@ def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **opt
     params = {"name": name, "start": period.start, "end": period.end, "as_of": as_of,
               "by": list(by), **options}
     return cached("metric", params, lambda: query(name, period, scope=context.scope(), by=by, as_of=as_of,
-                                                  reader=context.reader(), **options))
+                                                  reader=context.reader(), cache=cached, **options))
 
 
 def total(name: str, period: Period, *, as_of: date | None = None, **options) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from typing import Iterable, Literal
+from typing import Callable, Iterable, Literal
 
 import pandas as pd
 
@@ -159,12 +159,16 @@ def query(
     kind: str | None = None,
     structure: Structure = "current",
     reader: Reader | None = None,
+    cache: Callable[[str, dict, Callable[[], pd.DataFrame]], pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Values of one metric: the ``by`` keys, value, numerator, denominator (and extras).
 
     ``scope`` is the set of units the caller may see (``None``: all); a record counts when
     its unit or the unit it rolls up to is in scope. ``as_of`` (default: the period's end)
     is the day point-in-time metrics (tasks, budget) are measured at when not cut by time.
+    ``cache(kind, params, compute)``, when given, keeps the family's quantities, which every
+    metric of the family with the same cut shares (on-time and overdue dossiers by unit are
+    one read).
     """
     if name not in REGISTRY:
         raise KeyError(f"unknown metric '{name}'; known: {', '.join(REGISTRY)}")
@@ -177,8 +181,13 @@ def query(
 
         return rank_units(period, scope=scope, by=by, unit=unit, kind=kind, structure=structure,
                           reader=reader)
-    frame = family_frame(metric.family, period, by, as_of=as_of, scope=scope, unit=unit, kind=kind,
-                         structure=structure, reader=reader)
+    def read():
+        return family_frame(metric.family, period, by, as_of=as_of, scope=scope, unit=unit, kind=kind,
+                            structure=structure, reader=reader)
+
+    params = {"family": metric.family.name, "start": period.start, "end": period.end, "by": list(by),
+              "as_of": as_of, "unit": unit, "kind": kind, "structure": structure}
+    frame = cache("family", params, read) if cache else read()
     result = _values(metric, frame)
     if not by:
         result.insert(0, "unit_code", unit)

@@ -137,3 +137,23 @@ def test_warming_builds_the_default_views_so_the_first_visitor_gets_them_cached(
     with dash_app.server.test_request_context("/"):
         page = layout()
     assert calls == [] and isinstance(page, dict)  # the kept JSON form, nothing queried
+
+
+def test_metrics_of_one_family_and_cut_share_one_read(dash_app, monkeypatch):
+    from warehouse import metrics
+
+    reads = []
+    real = metrics.family_frame
+    monkeypatch.setattr(metrics, "family_frame", lambda family, *a, **k: reads.append(family.name) or real(family, *a, **k))
+    with dash_app.server.test_request_context("/"):
+        context.cache().clear()
+        on_time = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
+        overdue = data.metric("dossier_overdue_open", PERIOD, by=("unit",))
+        tasks = data.metric("task_overdue", PERIOD, by=("unit",))
+    assert reads == ["dossier", "task"]
+    direct = metrics.query("dossier_overdue_open", PERIOD, by=("unit",), reader=context_reader(dash_app))
+    assert overdue.equals(direct) and not on_time.equals(overdue) and len(tasks)
+
+
+def context_reader(app):
+    return app.server.extensions[context.EXTENSION]["reader"]
