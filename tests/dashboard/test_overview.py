@@ -29,10 +29,15 @@ def _expected_cards(settings, period: Period) -> dict:
 def test_overview_shows_the_registry_values(server, browser, path, period, tmp_path_factory):
     settings, url = server
     page = browser.new_page(viewport={"width": 1440, "height": 900})
-    errors = []
+    errors, scripts = [], []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
     page.goto(url + path)
     page.wait_for_selector("#kpi-dossier_on_time_rate", timeout=20_000)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=20_000)
+    # the charts are drawn by the cartesian bundle of assets/vendor, not Plotly's full 4.8 MB one
+    assert any("plotly-cartesian" in s for s in scripts)
+    assert not any("package_data/plotly" in s for s in scripts)
     shown = {name: page.inner_text(f"#kpi-{name}") for name in
              ("dossier_on_time_rate", "task_overdue", "budget_disbursement_rate")}
     assert shown == _expected_cards(settings, period)
