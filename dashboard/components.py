@@ -57,6 +57,16 @@ def kpi_card(metric_name: str, title: str, value: str, detail, description: str,
     return dcc.Link(card, href=href, className="kpi-link") if href else card
 
 
+def change_line(name: str, period, current, language: str, *, points: bool, **options) -> str:
+    """The change of a metric's value against the previous period of the same length, in
+    words and a glyph: "▲ tăng 1,3 điểm % so với kỳ trước" (points for rates, counts else)."""
+    before = data.total(name, period.previous(), **options)["value"]
+    if current is None or before is None:
+        return fmt.change(None, language)
+    delta = (current - before) * (100 if points else 1)
+    return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + t("period.previous", language)
+
+
 def notice(text, kind: str = "info") -> dmc.Alert:
     return dmc.Alert(text, color="yellow" if kind == "warning" else "blue", className="notice")
 

@@ -63,15 +63,16 @@ def fields() -> list[str]:
     return cached("fields", {}, lambda: reference.fields(context.reader()))
 
 
-def overdue(kind: str, as_of: date, *, unit: str | None, limit: int, offset: int = 0,
-            sort=(), filters: dict | None = None) -> pd.DataFrame:
-    """One page of overdue dossiers (``kind="dossiers"``) or tasks, for a grid."""
+def overdue(kind: str, as_of: date, *, unit: str | None = None, unit_kind: str | None = None, limit: int,
+            offset: int = 0, sort=(), filters: dict | None = None) -> pd.DataFrame:
+    """One page of overdue dossiers (``kind="dossiers"``) or tasks, of one unit or one kind
+    of unit, for a grid or a list."""
     read = {"dossiers": lists.overdue_dossiers, "tasks": lists.overdue_tasks}[kind]
-    params = {"kind": kind, "as_of": as_of, "unit": unit, "limit": limit, "offset": offset,
-              "sort": [list(s) for s in sort], "filters": filters or {}}
+    params = {"kind": kind, "as_of": as_of, "unit": unit, "unit_kind": unit_kind, "limit": limit,
+              "offset": offset, "sort": [list(s) for s in sort], "filters": filters or {}}
     return cached("list", params, lambda: read(as_of, reader=context.reader(), scope=context.scope(),
-                                               unit=unit, limit=limit, offset=offset, sort=sort,
-                                               filters=filters))
+                                               unit=unit, kind=unit_kind, limit=limit, offset=offset,
+                                               sort=sort, filters=filters))
 
 
 def stale_sources() -> list[dict]:

@@ -19,15 +19,6 @@ def _options(view: View) -> dict:
     return {"kind": view.kind, "structure": view.structure}
 
 
-def _change(name: str, view: View, current, language: str, *, points: bool) -> str:
-    """The change against the previous period of the same length, in words and a glyph."""
-    before = data.total(name, view.period.previous(), **_options(view))["value"]
-    if current is None or before is None:
-        return fmt.change(None, language)
-    delta = (current - before) * (100 if points else 1)
-    return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + t("period.previous", language)
-
-
 def _cards(view: View, language: str) -> list:
     options, end = _options(view), view.period.end
     on_time = data.total("dossier_on_time_rate", view.period, **options)
@@ -45,17 +36,17 @@ def _cards(view: View, language: str) -> list:
              t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
                denominator=fmt.count(on_time["denominator"], language))
              if on_time["denominator"] else t("kpi.no_data", language),
-             change=_change("dossier_on_time_rate", view, on_time["value"], language, points=True),
+             change=ui.change_line("dossier_on_time_rate", view.period, on_time["value"], language, points=True, **options),
              level=theme.status(on_time["value"], "rate"), screen="procedures"),
         card("dossier_overdue_open", fmt.count(overdue_open["value"], language),
              t("kpi.overdue_open.detail", language, denominator=fmt.count(overdue_open["denominator"], language),
                date=fmt.day(end, language)),
-             change=_change("dossier_overdue_open", view, overdue_open["value"], language, points=False),
+             change=ui.change_line("dossier_overdue_open", view.period, overdue_open["value"], language, points=False, **options),
              level=None, screen="procedures"),
         card("task_overdue", fmt.count(overdue["value"], language),
              t("kpi.overdue.detail", language, date=fmt.day(end, language),
                denominator=fmt.count(overdue["denominator"], language)),
-             change=_change("task_overdue", view, overdue["value"], language, points=False),
+             change=ui.change_line("task_overdue", view.period, overdue["value"], language, points=False, **options),
              level=None, screen="tasks"),
         card("budget_disbursement_rate", fmt.percent(budget["value"], language),
              [html.Div(t("kpi.budget.detail", language, numerator=fmt.billions(budget["numerator"], language),

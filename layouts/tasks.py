@@ -26,7 +26,6 @@ STATE_MARKS = {
 }
 TOP_UNITS = 15
 TOP_TASKS = 20
-KIND_LIST_ROWS = 2000  # overdue tasks read to keep those of one unit kind
 GOOD, WATCH = (1 - limit for limit in theme.THRESHOLDS["rate"])  # overdue rate: at most 5% / 15%
 
 
@@ -179,17 +178,9 @@ def _units(view: View, language: str):
 
 def overdue_list(view: View) -> pd.DataFrame:
     """The ``TOP_TASKS`` most overdue tasks of the view (unit kind, structure), in order."""
-    end = view.period.end
-    if not view.kind:
-        frame = data.overdue("tasks", end, unit=None, limit=TOP_TASKS)
-    else:
-        frame = data.overdue("tasks", end, unit=None, limit=KIND_LIST_ROWS)
+    frame = data.overdue("tasks", view.period.end, unit_kind=view.kind, limit=TOP_TASKS)
     code = "unit_code" if view.structure == "current" else "recorded_unit_code"
-    frame = frame.assign(lead=frame[code])
-    if view.kind:
-        kinds = data.units()["kind"]
-        frame = frame[frame["lead"].map(kinds) == view.kind]
-    return frame.head(TOP_TASKS).reset_index(drop=True)
+    return frame.assign(lead=frame[code])
 
 
 def _list(view: View, language: str):

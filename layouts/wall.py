@@ -15,9 +15,8 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import context, data, figures, formatting as fmt, live, periods, theme
+from dashboard import components as ui, context, data, figures, formatting as fmt, live, periods, theme
 from dashboard.cache import cached
-from dashboard.components import as_json as ui_json
 from dashboard.i18n import t
 from warehouse.metrics import REGISTRY, Period
 from warehouse.snapshots import NoSnapshot
@@ -61,14 +60,6 @@ def _tile(label: str, value: str, lines: list, level: str | None, name: str) -> 
     return html.Div(body, className="wall-tile" + (f" level-{level}" if level else ""))
 
 
-def _change(name: str, period: Period, value, language: str, *, points: bool, **options) -> str:
-    before = data.total(name, period.previous(), **options)["value"]
-    if value is None or before is None:
-        return fmt.change(None, language)
-    delta = (value - before) * (100 if points else 1)
-    return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + t("period.previous", language)
-
-
 def _overview(period: Period, language: str):
     end = period.end
     on_time = data.total("dossier_on_time_rate", period)
@@ -78,15 +69,15 @@ def _overview(period: Period, language: str):
     label = lambda name: REGISTRY[name].label(language)  # noqa: E731
     return html.Div([
         _tile(label("dossier_on_time_rate"), fmt.percent(on_time["value"], language),
-              [_change("dossier_on_time_rate", period, on_time["value"], language, points=True),
+              [ui.change_line("dossier_on_time_rate", period, on_time["value"], language, points=True),
                t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
                  denominator=fmt.count(on_time["denominator"], language))],
               theme.status(on_time["value"], "rate"), "dossier_on_time_rate"),
         _tile(label("dossier_overdue_open"), fmt.count(overdue_open["value"], language),
-              [_change("dossier_overdue_open", period, overdue_open["value"], language, points=False)],
+              [ui.change_line("dossier_overdue_open", period, overdue_open["value"], language, points=False)],
               None, "dossier_overdue_open"),
         _tile(label("task_overdue"), fmt.count(tasks["value"], language),
-              [_change("task_overdue", period, tasks["value"], language, points=False)], None, "task_overdue"),
+              [ui.change_line("task_overdue", period, tasks["value"], language, points=False)], None, "task_overdue"),
         _tile(label("budget_disbursement_rate"), fmt.percent(budget["value"], language),
               [t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
                  gap=fmt.points_change(budget["gap_pp"], language))],
@@ -94,10 +85,10 @@ def _overview(period: Period, language: str):
     ], className="wall-tiles")
 
 
-def _bars(frame: pd.DataFrame, language: str, *, tickformat: str, range_max=None, height: int):
+def _bars(frame: pd.DataFrame, name: str, language: str, *, tickformat: str, range_max=None, height: int):
     fig = figures.unit_bars(frame, language, dark=True, tickformat=tickformat, range_max=range_max,
                             height=height, font_size=CHART_FONT)
-    return figures.graph(fig, f"wall-graph-{id(frame)}")
+    return figures.graph(fig, f"wall-{name}")
 
 
 def _procedures(period: Period, language: str):
@@ -112,7 +103,7 @@ def _procedures(period: Period, language: str):
         "href": "",
     })
     frame["text"] = [f"{fmt.percent(v, language)} {theme.STATUS_GLYPH[s]}" for v, s in zip(frame["value"], frame["status"])]
-    return _bars(frame, language, tickformat=".0%", range_max=1.12, height=780)
+    return _bars(frame, "procedures-units", language, tickformat=".0%", range_max=1.12, height=780)
 
 
 def _tasks(period: Period, language: str):
@@ -132,7 +123,7 @@ def _tasks(period: Period, language: str):
             "text": [fmt.count(v, language) for v in by_unit["value"]],
         })
         chart = html.Div([html.Div(t("wall.tasks.by_unit", language), className="wall-subtitle"),
-                          _bars(frame, language, tickformat=",d", range_max=float(frame["value"].max()) * 1.15,
+                          _bars(frame, "tasks-units", language, tickformat=",d", range_max=float(frame["value"].max()) * 1.15,
                                 height=540)])
     return html.Div([html.Div(tiles, className="wall-tiles wall-tiles-small"), chart])
 
@@ -226,7 +217,7 @@ def layout(**_query):
         content = cached("page", {"screen": __name__, "slides": [vars(s) for s in slides], "language": language,
                                   "today": context.today()},
                          lambda: [_slide(number, slide, language) for number, slide in enumerate(slides)],
-                         encode=ui_json)
+                         encode=ui.as_json)
         as_of = t("data.as_of", language, time=fmt.moment(context.reader().published_at, language))
     except NoSnapshot:
         slides, poll_seconds, state = [], 15, live.state()

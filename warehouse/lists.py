@@ -51,7 +51,7 @@ def _order(spec: ListSpec, sort: Iterable[tuple[str, str]]) -> str:
     return ", ".join(terms + [spec.default_order])
 
 
-def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, limit: int, offset: int,
+def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, kind, limit: int, offset: int,
          sort, filters) -> pd.DataFrame:
     filters = dict(filters or {})
     unknown = set(filters) - set(spec.filters)
@@ -64,6 +64,7 @@ def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, limit: int
         "all_units": scope is None,
         "scope": sorted(scope or ()),
         "unit": unit,
+        "kind": kind,
         "limit": max(0, min(limit, MAX_ROWS)),
         "offset": max(0, offset),
         **{name: filters.get(name) for name in spec.filters},
@@ -72,16 +73,16 @@ def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, limit: int
 
 
 def overdue_dossiers(as_of: date, *, reader: Reader, scope: Iterable[str] | None = None,
-                     unit: str | None = None, limit: int = 100, offset: int = 0,
+                     unit: str | None = None, kind: str | None = None, limit: int = 100, offset: int = 0,
                      sort: Iterable[tuple[str, str]] = (), filters: dict | None = None) -> pd.DataFrame:
     """Open dossiers overdue at the end of ``as_of``, with working days overdue."""
-    return _run(DOSSIERS, as_of, reader=reader, scope=scope, unit=unit, limit=limit, offset=offset,
+    return _run(DOSSIERS, as_of, reader=reader, scope=scope, unit=unit, kind=kind, limit=limit, offset=offset,
                 sort=sort, filters=filters)
 
 
 def overdue_tasks(as_of: date, *, reader: Reader, scope: Iterable[str] | None = None,
-                  unit: str | None = None, limit: int = 100, offset: int = 0,
+                  unit: str | None = None, kind: str | None = None, limit: int = 100, offset: int = 0,
                   sort: Iterable[tuple[str, str]] = (), filters: dict | None = None) -> pd.DataFrame:
     """Tasks overdue as of ``as_of``, with working days overdue."""
-    return _run(TASKS, as_of, reader=reader, scope=scope, unit=unit, limit=limit, offset=offset,
+    return _run(TASKS, as_of, reader=reader, scope=scope, unit=unit, kind=kind, limit=limit, offset=offset,
                 sort=sort, filters=filters)

@@ -4,10 +4,12 @@
 -- page ($offset) of the rows matching the grid's filters, with their total.
 with unit_codes as (
     -- the unit asked for and the units that roll up to it, resolved before the facts are read
-    select unit_code, current_code
-    from unit_rollup
-    where ($unit is null or current_code = $unit or unit_code = $unit)
-        and ($all_units or list_contains($scope, current_code) or list_contains($scope, unit_code))
+    select r.unit_code, r.current_code
+    from unit_rollup as r
+    join units as cu on cu.unit_code = r.current_code
+    where ($unit is null or r.current_code = $unit or r.unit_code = $unit)
+        and ($kind is null or cu.kind = $kind)
+        and ($all_units or list_contains($scope, r.current_code) or list_contains($scope, r.unit_code))
 ),
 
 candidate as (

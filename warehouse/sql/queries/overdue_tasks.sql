@@ -5,11 +5,13 @@ with overdue as (
     select t.*, r.current_code
     from tasks as t
     join unit_rollup as r on r.unit_code = t.lead_unit_code
+    join units as cu on cu.unit_code = r.current_code
     where t.assigned_on <= $as_of
         and (t.completed_on is null or t.completed_on > $as_of)
         and t.due_on < $as_of
         and ($all_units or list_contains($scope, r.current_code) or list_contains($scope, t.lead_unit_code))
         and ($unit is null or r.current_code = $unit or t.lead_unit_code = $unit)
+        and ($kind is null or cu.kind = $kind)
 ),
 
 final as (
