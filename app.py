@@ -6,6 +6,17 @@ import sys
 from config.settings import SettingsError, load_settings
 
 
+def _announce_setup(app, settings) -> None:
+    """No default password: while there is no administrator, each start prints a fresh
+    one-time link to create the first one."""
+    from dashboard.auth.manage import first_admin_link
+
+    token = first_admin_link(app.server.extensions["opscenter"]["db"])
+    if token:
+        print(f"No administrator yet. Create the first one (link valid 24 hours, once): "
+              f"{settings.base_url}/setup/{token}", flush=True)
+
+
 def main() -> int:
     try:
         settings = load_settings()
@@ -26,6 +37,7 @@ def main() -> int:
     print(f"Data version: {version or 'none (no data published)'}")
     start_background(settings)
     app = create_app(settings)
+    _announce_setup(app, settings)
     if settings.warm_cache:
         start_warmup(app)
     print(f"Serving on http://{settings.host}:{settings.port}")

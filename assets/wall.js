@@ -49,11 +49,14 @@
       var timer = setTimeout(function () { controller.abort(); }, 5000);
       fetch("/live/state", {cache: "no-store", credentials: "same-origin", signal: controller.signal})
         .then(function (response) {
+          /* signed out or the kiosk token revoked: reload, and the server says which */
+          if (response.status === 401 || response.status === 403) { window.location.reload(); return null; }
           if (!response.ok) { throw new Error("HTTP " + response.status); }
           return response.json();
         })
         .then(function (state) {
           clearTimeout(timer);
+          if (state === null) { return; }
           failures = 0;
           banner.classList.remove("on");
           if ((state.version || "") !== version || state.boot !== boot) {

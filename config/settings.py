@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CONFIG_DIR = Path(__file__).resolve().parent
@@ -47,6 +47,30 @@ class Settings(BaseSettings):
     cache_seconds: int = Field(3600, ge=1, description="How long a cached answer lives at most.")
     warm_cache: bool = Field(True, description="Build the screens' default views after each publish (python app.py).")
     wall_file: Path | None = Field(None, description="TOML file of the wall playlist (default: config/wall.toml).")
+    app_db_url: str | None = Field(
+        None, description="App database (users, kiosk tokens, audit log): a SQLAlchemy URL, e.g. "
+                          "postgresql+psycopg://host/db (default: SQLite app.db in the data dir).")
+    secret_key: SecretStr | None = Field(
+        None, description="Signs session cookies; several web workers must share it "
+                          "(default: generated once into secret_key in the data dir).")
+    public_url: str | None = Field(
+        None, description="Address people open, for the links the program prints (default: http://host:port).")
+    secure_cookies: Literal["auto", "always", "never"] = Field(
+        "auto", description="Mark cookies Secure: auto does so for requests that came over HTTPS.")
+    trusted_proxies: int = Field(
+        0, ge=0, le=5, description="Reverse proxies in front of the app whose X-Forwarded-* headers are believed.")
+    session_hours: int = Field(12, ge=1, description="A session ends after this long without a request.")
+    signin_max_failures: int = Field(
+        5, ge=1, description="Failed sign-ins for one account before it is refused for a while.")
+    signin_lockout_minutes: int = Field(15, ge=1, description="How long too many failed sign-ins are refused.")
+    unit_sees_rankings: bool = Field(
+        False, description="Unit users see the whole league table, not only their own position.")
+    oidc_issuer: str | None = Field(
+        None, description="Single sign-on: the OpenID Connect issuer URL (its /.well-known/openid-configuration).")
+    oidc_client_id: str | None = Field(None, description="Single sign-on: this app's client id.")
+    oidc_client_secret: SecretStr | None = Field(None, description="Single sign-on: this app's client secret.")
+    oidc_username_claim: str = Field(
+        "preferred_username", description="Single sign-on: the claim matched to a local account's user name.")
 
     @property
     def warehouse_dir(self) -> Path:
@@ -79,6 +103,18 @@ class Settings(BaseSettings):
     @property
     def demo_dir(self) -> Path:
         return self.data_dir / "demo"
+
+    @property
+    def app_db(self) -> str:
+        return self.app_db_url or f"sqlite:///{(self.data_dir / 'app.db').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def sso(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
 
 def load_settings(**overrides) -> Settings:

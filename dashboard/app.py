@@ -10,15 +10,17 @@ import dash_mantine_components as dmc
 from dash import Dash, dcc, html
 
 import layouts
-from dashboard import context, live, navigation
+from dashboard import context, data, live, navigation
+from dashboard.auth import web
+from dashboard.auth.store import open_db
 from dashboard.cache import make_cache
 from dashboard.components import SCREENS
 from dashboard.context import EXTENSION
 from dashboard.i18n import t
-from warehouse.snapshots import Reader
+from warehouse.snapshots import NoSnapshot, Reader
 
 ROOT = Path(__file__).resolve().parent.parent
-MENU = ("overview", "procedures", "tasks", "budget", "rankings", "unit", "data")
+MENU = ("overview", "procedures", "tasks", "budget", "rankings", "unit", "data", "access", "audit")
 
 
 def _register_pages() -> None:
@@ -32,9 +34,30 @@ def _register_pages() -> None:
             importlib.import_module(f"layouts.{module.name}")
 
 
+def _unit_label(code: str, language: str) -> str:
+    try:
+        return data.unit_name(code, language, short=True)
+    except NoSnapshot:
+        return code
+
+
+def _account(who, language: str):
+    """Who is signed in, in what role, and the sign-out button (a form post, with its token)."""
+    role = t(f"role.{who.role}", language) if who.role else t("role.kiosk", language)
+    unit = f" · {_unit_label(who.unit_code, language)}" if who.unit_code else ""
+    return html.Form(
+        [html.Span(who.display_name or who.name, className="account-name", title=f"{role}{unit}"),
+         html.Span(f"{role}{unit}", className="account-role"),
+         dcc.Input(type="hidden", name="csrf_token", value=web.csrf_token()),
+         html.Button(t("auth.sign_out", language), type="submit", className="sign-out")],
+        method="POST", action="/logout", className="account")
+
+
 def _frame():
-    """Built for each page load, in the reader's language (the toggle's cookie)."""
+    """Built for each page load, in the reader's language (the toggle's cookie), with the
+    menu of the screens the signed-in principal may open."""
     language = context.language()
+    who = context.principal()
     other = "en" if language == "vi" else "vi"
     return dmc.MantineProvider(
         html.Div(
@@ -53,11 +76,12 @@ def _frame():
                         html.Nav(
                             [dcc.Link(t(f"nav.{key}", language), href=SCREENS[key], className="nav-link",
                                       id={"type": "menu", "screen": key, "path": SCREENS[key]})
-                             for key in MENU],
+                             for key in MENU if who.may_open(key)],
                             className="nav",
                         ),
                         html.A(t("language.switch", language), href=f"/language/{other}", id="language-toggle",
                                className="language-toggle", lang=other, title=t("language.switch_title", language)),
+                        _account(who, language),
                     ],
                     className="app-header",
                 ),
@@ -80,10 +104,12 @@ def create_app(settings, reader: Reader | None = None) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.server.extensions[EXTENSION] = {"settings": settings, "reader": reader or Reader(settings),
-                                        "cache": make_cache(app.server, settings)}
+                                        "cache": make_cache(app.server, settings), "dash": app,
+                                        "db": open_db(settings.app_db)}
     _register_pages()
     navigation.register_callbacks(app)
     navigation.register_routes(app.server)
     live.register_routes(app.server)
     app.layout = _frame
+    web.init_app(app, settings)
     return app

@@ -6,11 +6,13 @@ from __future__ import annotations
 import json
 import logging
 
+import dash
 import dash_mantine_components as dmc
 from dash import dcc, html
 from dash._utils import to_json
 
 from dashboard import context, data, formatting as fmt, periods, theme
+from dashboard.auth.roles import SCREENS as SCREEN_NEEDS
 from dashboard.cache import cached
 from dashboard.i18n import catalogue, t
 from dashboard.state import KINDS, STRUCTURES, View, from_query
@@ -27,6 +29,8 @@ SCREENS = {
     "rankings": "/rankings",
     "unit": "/unit",
     "data": "/data",
+    "access": "/admin/access",
+    "audit": "/admin/audit",
 }
 # URL parameters a screen passes on when the user moves to another screen from the menu
 CARRIED = ("from", "to", "kind", "structure", "field")
@@ -191,20 +195,25 @@ def screen(render=None, *, cache: bool = True):
     """A page's ``layout(**query)`` from ``render(view, language)``: the view comes from the
     URL, and a warehouse with nothing published yet shows why instead of an error.
 
-    The rendered page is cached like a metric (by URL query, language, today, data version
-    and scope): the same view on the same data is built once. A page whose content changes
+    Only a principal whose role opens the screen gets it (a crafted routing callback
+    included). The rendered page is cached like a metric (by URL query, language, today,
+    data version, scope and capabilities): the same view on the same data for the same
+    rights is built once. A page whose content changes
     between publishes (the data status) passes ``cache=False``.
     """
     def decorate(render):
         def layout(**query):
             language = context.language()
+            if not context.allowed(SCREEN_NEEDS[dash.page_registry[render.__module__]["name"]]):
+                return notice(t("auth.forbidden", language), "warning")
+            who = context.principal()
             today = context.today()
             build = lambda: render(from_query(query, today), language)  # noqa: E731
             try:
                 if not cache:
                     return build()
                 return cached("page", {"screen": render.__module__, "query": query, "language": language,
-                                       "today": today}, build, encode=as_json)
+                                       "today": today, "can": sorted(who.capabilities)}, build, encode=as_json)
             except NoSnapshot:
                 return notice(t("data.none", language), "warning")
             except Exception:  # noqa: BLE001 - one broken screen must say so, not leave a blank page

@@ -1,36 +1,46 @@
 """What a request needs from the running app: settings, the snapshot reader, the cache,
-today, the reader's language and scope.
+the app database, today, the reader's language, and who is asking with their scope.
 
 Stored on the Flask app by ``create_app`` so that nothing is global and two apps (in
 tests) never share a reader or a cache.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
 import flask
+from sqlalchemy import Engine
+from werkzeug.exceptions import Forbidden, Unauthorized
 
+from dashboard.auth import audit
+from dashboard.auth.roles import Principal
 from dashboard.i18n import LANGUAGES
-from warehouse.snapshots import LOCAL_TZ, Reader
+from warehouse import reference
+from warehouse.snapshots import LOCAL_TZ, NoSnapshot, Reader
 
 EXTENSION = "opscenter"
 LANGUAGE_COOKIE = "opscenter_lang"
 
 
-def _state() -> dict:
+def state() -> dict:
     return flask.current_app.extensions[EXTENSION]
 
 
 def settings():
-    return _state()["settings"]
+    return state()["settings"]
 
 
 def reader() -> Reader:
-    return _state()["reader"]
+    return state()["reader"]
 
 
 def cache():
-    return _state()["cache"]
+    return state()["cache"]
+
+
+def db() -> Engine:
+    return state()["db"]
 
 
 def now() -> datetime:
@@ -48,6 +58,72 @@ def language() -> str:
     return chosen if chosen in LANGUAGES else settings().language
 
 
-def scope() -> set[str] | None:
-    """Units the requesting user may see; everyone sees all until sign-in exists."""
-    return None
+def principal() -> Principal:
+    """Who the request acts for; set by the sign-in gate (or ``acting_as``). A read with
+    nobody behind it is refused, never answered with everything."""
+    who = flask.g.get("principal") if flask.has_request_context() or flask.has_app_context() else None
+    if who is None:
+        raise Unauthorized("no signed-in principal")
+    return who
+
+
+@contextmanager
+def acting_as(who: Principal):
+    """Run reads as ``who`` inside the current request or app context (warm-up, tests, CLI)."""
+    previous = flask.g.get("principal")
+    flask.g.principal = who
+    flask.g.pop("opscenter_scope", None)
+    try:
+        yield who
+    finally:
+        flask.g.principal = previous
+        flask.g.pop("opscenter_scope", None)
+
+
+def allowed(capability: str) -> bool:
+    """Whether the principal holds ``capability``; a refusal is written to the audit log."""
+    who = principal()
+    if who.can(capability):
+        return True
+    audit.record(db(), "access_denied", actor=who.label, outcome="refused", target=capability,
+                 ip=flask.request.remote_addr if flask.has_request_context() else None)
+    return False
+
+
+def require(capability: str) -> Principal:
+    """The principal, when it holds ``capability``; a refusal (403, logged) otherwise."""
+    if not allowed(capability):
+        raise Forbidden(f"{principal().label} lacks {capability}")
+    return principal()
+
+
+def scope() -> frozenset[str] | None:
+    """Units the principal may see: None for all; a unit user's unit, its sub-units and the
+    units merged into any of them (resolved on the published reference data)."""
+    who = principal()
+    if who.unit_code is None:
+        return None
+    if "opscenter_scope" not in flask.g:
+        try:
+            flask.g.opscenter_scope = _unit_scope(who.unit_code, reader().version)
+        except NoSnapshot:
+            flask.g.opscenter_scope = frozenset({who.unit_code})
+    return flask.g.opscenter_scope
+
+
+def _unit_scope(unit_code: str, version: str) -> frozenset[str]:
+    scopes = state().setdefault("scopes", {})
+    if (version, unit_code) not in scopes:
+        units = reference.units(reader())
+        children = units.groupby("parent_code")["unit_code"].apply(list).to_dict()
+        found, queue = {unit_code}, [unit_code]
+        while queue:
+            for child in children.get(queue.pop(), []):
+                if child not in found:
+                    found.add(child)
+                    queue.append(child)
+        merged = units.loc[units["current_code"].isin(found), "unit_code"]
+        if len(scopes) > 10_000:  # versions come and go; keep the memo bounded
+            scopes.clear()
+        scopes[(version, unit_code)] = frozenset(found | set(merged))
+    return scopes[(version, unit_code)]

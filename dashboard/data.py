@@ -10,13 +10,17 @@ import pandas as pd
 from dashboard import context
 from dashboard.cache import cached
 from warehouse import freshness, lists, reference
-from warehouse.metrics import Period, query
+from warehouse.metrics import REGISTRY, Period, query
 
 
 def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **options) -> pd.DataFrame:
+    """A metric for the principal's scope. The league table is the one exception a setting
+    may open (``OPSCENTER_UNIT_SEES_RANKINGS``): otherwise a unit user's ranking holds its
+    own position only (its rank among all, and how many were ranked)."""
     params = {"name": name, "start": period.start, "end": period.end, "as_of": as_of,
               "by": list(by), **options}
-    return cached("metric", params, lambda: query(name, period, scope=context.scope(), by=by, as_of=as_of,
+    scope = None if REGISTRY[name].value == "ranking" and context.settings().unit_sees_rankings else context.scope()
+    return cached("metric", params, lambda: query(name, period, scope=scope, by=by, as_of=as_of,
                                                   reader=context.reader(), cache=cached, **options))
 
 
@@ -63,10 +67,17 @@ def fields() -> list[str]:
     return cached("fields", {}, lambda: reference.fields(context.reader()))
 
 
+SUMMARY_ROWS = 20
+
+
 def overdue(kind: str, as_of: date, *, unit: str | None = None, unit_kind: str | None = None, limit: int,
             offset: int = 0, sort=(), filters: dict | None = None) -> pd.DataFrame:
     """One page of overdue dossiers (``kind="dossiers"``) or tasks, of one unit or one kind
-    of unit, for a grid or a list."""
+    of unit, within the principal's scope. A short list of the most overdue is part of
+    reading a screen; paging, sorting and filtering the records is drill-down, for roles
+    that hold it."""
+    browsing = offset > 0 or limit > SUMMARY_ROWS or bool(sort) or bool(filters)
+    context.require("drill" if browsing else "view")
     read = {"dossiers": lists.overdue_dossiers, "tasks": lists.overdue_tasks}[kind]
     params = {"kind": kind, "as_of": as_of, "unit": unit, "unit_kind": unit_kind, "limit": limit,
               "offset": offset, "sort": [list(s) for s in sort], "filters": filters or {}}

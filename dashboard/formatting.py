@@ -8,6 +8,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
 from dashboard.i18n import t
+from warehouse.snapshots import LOCAL_TZ
 
 NO_DATA = "—"
 LOCALES = {"vi": "vi_VN", "en": "en_GB"}
@@ -51,6 +52,10 @@ def day(value: date, language: str = "vi") -> str:
 
 
 def moment(value: datetime, language: str = "vi") -> str:
+    """Hour and day; a time that knows its zone (the app database's, in UTC) is shown in
+    Vietnam's time, a naive one (the warehouse's local times) as it is."""
+    if value.tzinfo is not None:
+        value = value.astimezone(LOCAL_TZ).replace(tzinfo=None)
     return format_datetime(value, "HH:mm dd/MM/yyyy", locale=LOCALES[language])
 
 

@@ -54,9 +54,10 @@ def register_callbacks(app: Dash) -> None:
     )
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     """Only a path on this site: ``//evil.example`` or ``https://...`` go home instead."""
-    parts = urlsplit(target or "/")
+    target = target or "/"
+    parts = urlsplit(target)
     if parts.scheme or parts.netloc or not parts.path.startswith("/") or target.startswith("//"):
         return "/"
     return parts.path + (f"?{parts.query}" if parts.query else "")
@@ -66,7 +67,7 @@ def register_routes(server: flask.Flask) -> None:
     @server.route("/language/<code>")
     def set_language(code: str):
         """The language toggle: remembered for a year in a cookie, back to the same view."""
-        response = flask.redirect(_safe_next(flask.request.args.get("next")))
+        response = flask.redirect(safe_next(flask.request.args.get("next")))
         if code in LANGUAGES:
             response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
                                 httponly=True)

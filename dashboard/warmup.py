@@ -9,24 +9,32 @@ import time
 
 import dash
 
-from dashboard.context import EXTENSION, LANGUAGE_COOKIE
+from dashboard.auth.roles import system
+from dashboard.context import EXTENSION, LANGUAGE_COOKIE, acting_as
 from dashboard.i18n import LANGUAGES
 from warehouse.snapshots import NoSnapshot
 
 log = logging.getLogger(__name__)
-SKIPPED = ("unit", "data")  # a unit's page needs a unit; the data status is never cached
+SKIPPED = ("unit", "data", "access", "audit")  # a unit's page needs a unit; the rest are never cached
+WARMED_ROLES = ("leader", "office", "analyst")  # the roles that see every unit
 
 
 def warm(app: dash.Dash) -> int:
-    """Render each screen's default view once per language; returns the views built."""
+    """Render each screen's default view once per language for each ministry-wide role
+    that opens it (pages are cached per set of rights); returns the views built."""
     built = 0
     for page in dash.page_registry.values():
         if page["name"] in SKIPPED:
             continue
-        for language in LANGUAGES:
-            with app.server.test_request_context("/", headers={"Cookie": f"{LANGUAGE_COOKIE}={language}"}):
-                page["layout"]()
-            built += 1
+        for role in WARMED_ROLES:
+            who = system("warm-up", role)
+            if not who.may_open(page["name"]):
+                continue
+            for language in LANGUAGES:
+                with app.server.test_request_context("/", headers={"Cookie": f"{LANGUAGE_COOKIE}={language}"}), \
+                        acting_as(who):
+                    page["layout"]()
+                built += 1
     return built
 
 

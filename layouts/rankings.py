@@ -142,7 +142,7 @@ def _kind_section(kind: str, ranking: pd.DataFrame, view: View, language: str) -
                            name=f"rankings-{kind}")]
     table = ui.section(t("rankings.table.title", language, kind=label), _grid(kind, table_rows(part, view, language),
                                                                               language),
-                       name=f"rankings-{kind}", note=t("rankings.table.note", language, count=len(part)))
+                       name=f"rankings-{kind}", note=t("rankings.table.note", language, count=int(part["ranked"].iloc[0])))
     bars = ui.section(t("rankings.bars.title", language, kind=label), _bars(kind, part, view, language),
                       name=f"rankings-bars-{kind}", note=t("rankings.bars.note", language))
     return [html.Div([table, bars], id=f"rankings-kind-{kind}")]

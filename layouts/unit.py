@@ -44,6 +44,9 @@ def _picker(view: View, language: str):
     units = data.units()
     parents = set(units["parent_code"].dropna())
     current = units[units["is_current"] & ~units.index.isin(parents)]  # the ministry itself handles nothing
+    scope = context.scope()
+    if scope is not None:
+        current = current[current.index.isin(scope)]
     groups = []
     for kind in KINDS:
         rows = current[current["kind"] == kind]
@@ -130,6 +133,9 @@ def _grid(kind: str, language: str, count: int, end):
                                             "maxNumConditions": 1})
         column_defs.append(definition)
     title = t(f"unit.{kind}", language, date=fmt.day(end, language))
+    if not context.principal().can("drill"):
+        return ui.section(title, ui.notice(t("unit.no_drill", language, count=fmt.count(count, language))),
+                          name=f"unit-{kind}")
     if not count:
         return ui.section(title, ui.empty(t(f"unit.{kind}.none", language, date=fmt.day(end, language)),
                                           f"unit-{kind}"), name=f"unit-{kind}")
@@ -149,6 +155,10 @@ def _grid(kind: str, language: str, count: int, end):
 
 def _unit_view(view: View, language: str):
     units = data.units()
+    scope = context.scope()
+    if scope is not None and view.unit not in scope:
+        return ui.page(view, "unit", language, [ui.notice(t("unit.out_of_scope", language, code=view.unit), "warning")]
+                       + _picker(view, language), controls=("period", "structure"))
     if view.unit not in units.index:
         return ui.page(view, "unit", language, [ui.notice(t("unit.unknown", language, code=view.unit), "warning")]
                        + _picker(view, language), controls=("period", "structure"))

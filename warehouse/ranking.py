@@ -62,7 +62,8 @@ def rank_units(period: Period, *, scope, by, unit, kind, structure, reader) -> p
     scores = _components(period, structure, reader)
     scores["composite"] = composite(scores, load_weights(reader.config_dir))
     scores = scores[scores["composite"].notna()]
-    scores = scores.assign(rank=rank_within_kind(scores, ("bucket", "kind")))
+    scores = scores.assign(rank=rank_within_kind(scores, ("bucket", "kind")),
+                           ranked=scores.groupby(["bucket", "kind"])["unit_code"].transform("count"))
     before = scores[scores["bucket"] == "before"]
     result = scores[scores["bucket"] == "now"].drop(columns="bucket")
     previous = result["unit_code"].map(dict(zip(before["unit_code"], before["rank"]))).astype("Int64")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -18,6 +19,64 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
+PASSWORD = "mật khẩu thử 2026"
+
+
+def ensure_user(settings, username: str, role: str, unit: str | None = None) -> str:
+    """An account with ``PASSWORD`` in the data dir's app database (made once per name)."""
+    from dashboard.auth import accounts
+    from dashboard.auth.store import open_db
+
+    db = open_db(settings.app_db)
+    row = accounts.find(db, username=username)
+    user_id = row.id if row is not None else accounts.add(db, username, role, unit_code=unit)
+    accounts.set_password(db, user_id, PASSWORD)
+    db.dispose()
+    return username
+
+
+def add_kiosk(settings, name: str = "Sảnh") -> tuple[int, str]:
+    from dashboard.auth import kiosk
+    from dashboard.auth.store import open_db
+
+    db = open_db(settings.app_db)
+    try:
+        return kiosk.add(db, name, created_by="test")
+    finally:
+        db.dispose()
+
+
+def sign_in(browser, url: str, username: str = "analyst", **options):
+    """A page of a new browser context signed in through the sign-in form.
+
+    Playwright's waiting helpers evaluate strings in the page, which the app's content
+    security policy forbids, so test contexts bypass it unless ``bypass_csp=False``
+    (test_security checks the policy itself)."""
+    page = browser.new_context(**{"bypass_csp": True, **options}).new_page()
+    page.goto(url + "/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_function("!location.pathname.startsWith('/login')")
+    return page
+
+
+def kiosk_page(browser, settings, url: str, **options):
+    """A page of a new browser context opened as a wall screen with a new kiosk token."""
+    page = browser.new_context(**{"bypass_csp": True, **options}).new_page()
+    page.goto(f"{url}/kiosk/{add_kiosk(settings)[1]}")
+    return page
+
+
+@contextmanager
+def request_as(server, role: str = "analyst", unit: str | None = None, language: str = "vi", path: str = "/"):
+    """A request context of ``server`` acting for a principal of ``role`` (and ``unit``)."""
+    from dashboard.auth.roles import ROLES, Principal
+    from dashboard.context import LANGUAGE_COOKIE, acting_as
+
+    who = Principal("user", f"test-{role}", ROLES[role], id=0, role=role, unit_code=unit)
+    with server.test_request_context(path, headers={"Cookie": f"{LANGUAGE_COOKIE}={language}"}), acting_as(who):
+        yield who
 
 
 def free_port() -> int:
@@ -56,9 +115,10 @@ def server(demo):
     settings = demo[0]
     port = free_port()
     writer_mtime = settings.writer_path.stat().st_mtime_ns
+    ensure_user(settings, "analyst", "analyst")
     proc = start_app(settings, port)
     try:
-        wait_for(f"http://127.0.0.1:{port}/", proc, 60)
+        wait_for(f"http://127.0.0.1:{port}/login", proc, 60)
         # a second start reuses the published data: nothing regenerated or reloaded
         assert settings.writer_path.stat().st_mtime_ns == writer_mtime
         yield settings, f"http://127.0.0.1:{port}"
@@ -103,14 +163,13 @@ def params(href: str) -> dict:
 
 @pytest.fixture
 def render(dash_app):
-    """``render(layout, language="vi", **query)``: a page's component tree for a URL query,
-    rendered under a request as the browser would get it."""
+    """``render(layout, language="vi", role="analyst", unit=None, **query)``: a page's
+    component tree for a URL query, rendered under a request as that principal's browser
+    would get it."""
     from dashboard import context
-    from dashboard.context import LANGUAGE_COOKIE
 
-    def _render(layout, language: str = "vi", **query):
-        headers = {"Cookie": f"{LANGUAGE_COOKIE}={language}"}
-        with dash_app.server.test_request_context("/", headers=headers):
+    def _render(layout, language: str = "vi", role: str = "analyst", unit: str | None = None, **query):
+        with request_as(dash_app.server, role, unit, language):
             context.cache().clear()  # the page as built, not a cached copy of an earlier test's
             return layout(**query)
 

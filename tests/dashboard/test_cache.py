@@ -10,6 +10,7 @@ from dash._utils import to_json
 
 from config.settings import load_settings
 from dashboard import cache as screen_cache, context, data
+from tests.dashboard.conftest import request_as
 from warehouse.metrics import Period
 
 PERIOD = Period(date(2026, 1, 1), date(2026, 10, 31))
@@ -39,7 +40,7 @@ def _counting(monkeypatch):
 
 def test_a_second_request_for_the_same_metric_is_served_from_the_cache(dash_app, monkeypatch):
     calls = _counting(monkeypatch)
-    with dash_app.server.test_request_context("/"):
+    with request_as(dash_app.server):
         context.cache().clear()
         first = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
         second = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
@@ -50,7 +51,7 @@ def test_a_second_request_for_the_same_metric_is_served_from_the_cache(dash_app,
 
 def test_another_scope_is_never_served_a_cached_answer(dash_app, monkeypatch):
     calls = _counting(monkeypatch)
-    with dash_app.server.test_request_context("/"):
+    with request_as(dash_app.server):
         context.cache().clear()
         everyone = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
         monkeypatch.setattr(context, "scope", lambda: {everyone["unit_code"].iloc[0]})
@@ -85,11 +86,11 @@ def test_the_redis_backend_shares_answers_between_workers(demo, monkeypatch):
                                                 "cache": screen_cache.make_cache(server, settings)}
         workers.append(server)
     calls = _counting(monkeypatch)
-    with workers[0].test_request_context("/"):
+    with request_as(workers[0]):
         first = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
     keys = [k.decode() for k in client.keys("opscenter:*")]
     assert any(k.startswith("opscenter:metric:") for k in keys)
-    with workers[1].test_request_context("/"):
+    with request_as(workers[1]):
         second = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
     assert calls == ["dossier_on_time_rate"]
     assert first.equals(second)
@@ -106,7 +107,7 @@ def test_a_cache_that_is_down_is_skipped_not_an_error(demo, monkeypatch):
     server = flask.Flask("worker")
     server.extensions[context.EXTENSION] = {"settings": settings, "reader": Reader(settings),
                                             "cache": screen_cache.make_cache(server, settings)}
-    with server.test_request_context("/"):
+    with request_as(server):
         frame = data.metric("dossier_on_time_rate", PERIOD)
     assert frame["denominator"].iloc[0] > 0
 
@@ -115,7 +116,7 @@ def test_a_page_seen_before_on_the_same_data_is_not_built_again(dash_app, monkey
     from layouts.overview import layout
 
     calls = _counting(monkeypatch)
-    with dash_app.server.test_request_context("/"):
+    with request_as(dash_app.server):
         context.cache().clear()
         first = layout(**{"from": "2026-01-01", "to": "2026-10-31"})
         built = len(calls)
@@ -130,11 +131,11 @@ def test_warming_builds_the_default_views_so_the_first_visitor_gets_them_cached(
     from dashboard.warmup import warm
     from layouts.overview import layout
 
-    with dash_app.server.test_request_context("/"):
+    with request_as(dash_app.server):
         context.cache().clear()
     assert warm(dash_app) >= 10  # five screens and the wall, in two languages
     calls = _counting(monkeypatch)
-    with dash_app.server.test_request_context("/"):
+    with request_as(dash_app.server):
         page = layout()
     assert calls == [] and isinstance(page, dict)  # the kept JSON form, nothing queried
 
@@ -145,7 +146,7 @@ def test_metrics_of_one_family_and_cut_share_one_read(dash_app, monkeypatch):
     reads = []
     real = metrics.family_frame
     monkeypatch.setattr(metrics, "family_frame", lambda family, *a, **k: reads.append(family.name) or real(family, *a, **k))
-    with dash_app.server.test_request_context("/"):
+    with request_as(dash_app.server):
         context.cache().clear()
         on_time = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
         overdue = data.metric("dossier_overdue_open", PERIOD, by=("unit",))

@@ -36,7 +36,7 @@ def quarantined(demo, tmp_path_factory):
 
 def test_every_source_of_the_demo_is_shown_fresh(render, demo, data_status):
     results = demo[2]
-    tree = render(data_status.layout)
+    tree = render(data_status.layout, role="admin")
     assert find(tree, "breadcrumbs") is not None
     for result in results.values():
         row = find(tree, f"data-source-{result.source_name}")
@@ -51,7 +51,7 @@ def test_every_source_of_the_demo_is_shown_fresh(render, demo, data_status):
 
 def test_the_run_counts_come_from_the_run_log(render, demo, data_status):
     results = demo[2]
-    rows = find(render(data_status.layout), "data-runs-grid").rowData
+    rows = find(render(data_status.layout, role="admin"), "data-runs-grid").rowData
     assert len(rows) == len(results)
     for result in results.values():
         row = next(r for r in rows if r["source"] == result.source_name)
@@ -63,7 +63,7 @@ def test_the_run_counts_come_from_the_run_log(render, demo, data_status):
 
 
 def test_no_quarantine_in_the_demo_says_so(render, data_status):
-    tree = render(data_status.layout)
+    tree = render(data_status.layout, role="admin")
     assert "Không có bản ghi nào bị cách ly" in text(find(tree, "data-quarantine-empty"))
     assert find(tree, "data-quarantine-grid") is None
 
@@ -71,7 +71,7 @@ def test_no_quarantine_in_the_demo_says_so(render, data_status):
 def test_quarantine_counts_and_rows(render, use, quarantined, data_status):
     settings, files = quarantined
     use(settings, Reader(settings))
-    tree = render(data_status.layout)
+    tree = render(data_status.layout, role="admin")
     assert "Bản ghi bị cách ly" in text(tree)
     assert "3" in text(find(tree, "data-quarantine-tasks")) and "Nhiệm vụ được giao" in text(
         find(tree, "data-quarantine-tasks"))
@@ -85,13 +85,13 @@ def test_quarantine_counts_and_rows(render, use, quarantined, data_status):
     task = next(r for r in rows if r["row_number"] == 2 and r["source"] == "nhiem_vu.csv")
     assert "NOPE" in task["reason"] and json.loads(task["record"])["task_id"] == "QT1"
 
-    only_units = render(data_status.layout, dataset="units")
+    only_units = render(data_status.layout, role="admin", dataset="units")
     rows = find(only_units, "data-quarantine-grid").rowData
     assert len(rows) == 2 and {r["dataset"] for r in rows} == {"Đơn vị"}
-    none_in_budget = render(data_status.layout, dataset="budget")
+    none_in_budget = render(data_status.layout, role="admin", dataset="budget")
     empty = text(find(none_in_budget, "data-quarantined-empty"))
     assert "Không có bản ghi nào của Ngân sách bị cách ly" in empty
-    refused = render(data_status.layout, dataset="x'; drop table")
+    refused = render(data_status.layout, role="admin", dataset="x'; drop table")
     assert len(find(refused, "data-quarantine-grid").rowData) == 5
     assert "không hợp lệ" in text(refused)
 
@@ -110,7 +110,7 @@ def test_a_stale_source_shows_the_stale_status(render, use, demo, tmp_path, data
             source["last_success_at"] = None
     (copy.warehouse_dir / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
     use(copy)
-    tree = render(data_status.layout)
+    tree = render(data_status.layout, role="admin")
     status = text(find(tree, "data-source-vpcp_tasks-status"))
     assert status.startswith("⚠ Quá hạn cập nhật: lần thành công gần nhất cách đây")
     assert "giới hạn 3 giờ" in status
@@ -123,13 +123,13 @@ def test_a_stale_source_shows_the_stale_status(render, use, demo, tmp_path, data
     assert text(find(tree, "data-summary")).endswith("2 nguồn quá hạn cập nhật")
     assert "stale-alarm" in str(tree)  # the frame's alarm agrees
 
-    english = render(data_status.layout, "en")
+    english = render(data_status.layout, "en", role="admin")
     assert text(find(english, "data-source-vpcp_tasks-status")).startswith("⚠ Stale: last success")
     assert "limit 3 hours" in text(find(english, "data-source-vpcp_tasks-status"))
 
 
 def test_english_labels(render, demo, data_status):
-    tree = render(data_status.layout, "en")
+    tree = render(data_status.layout, "en", role="admin")
     words = text(tree)
     for label in ("Data sources", "The last 50 runs", "Quarantined rows per dataset", "Last run",
                   "Last success", "Freshness limit", "Watermark", "Last error"):

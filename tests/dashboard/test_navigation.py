@@ -8,13 +8,14 @@ import pytest
 
 from dashboard import formatting as fmt
 from warehouse.metrics import Period, query
+from tests.dashboard.conftest import sign_in
 from warehouse.snapshots import Reader
 
 pytestmark = pytest.mark.browser
 
 
 def _open(browser, url):
-    page = browser.new_page(viewport={"width": 1600, "height": 1000})
+    page = sign_in(browser, "/".join(url.split("/")[:3]), viewport={"width": 1600, "height": 1000})
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url)
@@ -76,8 +77,8 @@ def test_a_copied_url_restores_the_view_and_back_works(server, browser):
 
 def test_the_language_toggle_changes_labels_and_number_formats_and_persists(server, browser):
     settings, url = server
-    context = browser.new_context(viewport={"width": 1600, "height": 1000})
-    page = context.new_page()
+    page = sign_in(browser, url, viewport={"width": 1600, "height": 1000})
+    context = page.context
     page.goto(url + "/?from=2026-01-01&to=2026-06-30")
     page.wait_for_selector("#kpi-dossier_on_time_rate", timeout=20_000)
     period = Period(date(2026, 1, 1), date(2026, 6, 30))

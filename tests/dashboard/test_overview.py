@@ -7,6 +7,7 @@ import pytest
 
 from dashboard import formatting as fmt
 from warehouse.metrics import Period, query
+from tests.dashboard.conftest import sign_in
 from warehouse.snapshots import Reader
 
 def _expected_cards(settings, period: Period) -> dict:
@@ -28,7 +29,7 @@ def _expected_cards(settings, period: Period) -> dict:
 ])
 def test_overview_shows_the_registry_values(server, browser, path, period, tmp_path_factory):
     settings, url = server
-    page = browser.new_page(viewport={"width": 1440, "height": 900})
+    page = sign_in(browser, url, viewport={"width": 1440, "height": 900})
     errors, scripts = [], []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("request", lambda request: scripts.append(request.url) if request.resource_type == "script" else None)
@@ -59,7 +60,7 @@ def test_overview_shows_the_registry_values(server, browser, path, period, tmp_p
 @pytest.mark.browser
 def test_a_bad_period_in_the_url_is_explained(server, browser):
     settings, url = server
-    page = browser.new_page()
+    page = sign_in(browser, url)
     page.goto(url + "/?from=2026-13-01&to=2026-11-20")
     page.wait_for_selector("#kpi-dossier_on_time_rate", timeout=20_000)
     assert "Kỳ báo cáo trong địa chỉ không hợp lệ" in page.inner_text("body")

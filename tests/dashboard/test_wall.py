@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from dashboard import formatting as fmt
-from tests.dashboard.conftest import free_port, start_app, wait_for
+from tests.dashboard.conftest import free_port, kiosk_page, start_app, wait_for
 from warehouse.metrics import query
 from warehouse.snapshots import Reader
 from dashboard.periods import this_month
@@ -37,7 +37,7 @@ def wall_server(demo, tmp_path):
     def start():
         proc = start_app(settings, port, OPSCENTER_WALL_FILE=str(playlist))
         procs.append(proc)
-        wait_for(url + "/", proc, 60)
+        wait_for(url + "/login", proc, 60)
 
     def stop():
         procs[-1].terminate()
@@ -58,7 +58,7 @@ def _active(page) -> str:
 @pytest.mark.parametrize("width, height", [(1920, 1080), (3840, 2160)])
 def test_the_wall_fits_the_screen_with_large_numerals(wall_server, browser, width, height):
     settings, url, _, _ = wall_server
-    page = browser.new_page(viewport={"width": width, "height": height})
+    page = kiosk_page(browser, settings, url, viewport={"width": width, "height": height})
     page.goto(url + "/wall")
     page.wait_for_selector(".wall-slide.active")
     expected = query("dossier_on_time_rate", this_month(settings.demo_today), reader=Reader(settings)).iloc[0]
@@ -79,7 +79,7 @@ def test_the_wall_fits_the_screen_with_large_numerals(wall_server, browser, widt
 
 def test_the_wall_rotates_and_recovers_after_a_server_restart(wall_server, browser):
     settings, url, start, stop = wall_server
-    page = browser.new_page(viewport={"width": 1920, "height": 1080})
+    page = kiosk_page(browser, settings, url, viewport={"width": 1920, "height": 1080})
     page.goto(url + "/wall")
     page.wait_for_selector(".wall-slide.active")
     first = _active(page)

@@ -1,0 +1,153 @@
+"""``python -m dashboard``: manage accounts and kiosk tokens from the server's shell.
+
+Acts as the ``cli:<os user>`` administrator; every action is written to the audit log
+like the admin screen's. No password is ever passed on the command line: new accounts
+and resets print a one-time link where the owner sets it.
+"""
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from config.settings import SettingsError, load_settings
+from dashboard.auth import accounts, kiosk, manage
+from dashboard.auth.roles import ROLES, Principal
+from dashboard.auth.store import open_db
+from warehouse import reference
+from warehouse.snapshots import NoSnapshot, Reader
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter dashboard administration.")
+users = typer.Typer(no_args_is_help=True, help="Accounts: add, list, disable, enable, reset.")
+kiosks = typer.Typer(no_args_is_help=True, help="Kiosk tokens of wall screens: add, list, revoke.")
+app.add_typer(users, name="users")
+app.add_typer(kiosks, name="kiosk")
+out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
+
+
+def _open():
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    return settings, open_db(settings.app_db)
+
+
+def _actor() -> Principal:
+    return Principal("system", f"cli:{getpass.getuser()}", ROLES["admin"], role="admin")
+
+
+def _known_units(settings) -> set[str] | None:
+    """Current units of the published warehouse (None when nothing is published yet)."""
+    try:
+        table = reference.units(Reader(settings))
+    except NoSnapshot:
+        return None
+    return set(table.loc[table["is_current"], "unit_code"])
+
+
+def _fail(exc: Exception):
+    err.print(f"[red]{exc}[/red]")
+    raise typer.Exit(1) from None
+
+
+@users.command("add")
+def users_add(
+    username: str,
+    role: Annotated[str, typer.Option(help=f"One of: {', '.join(ROLES)}")],
+    unit: Annotated[str | None, typer.Option(help="Unit code (role unit only): the unit and its sub-units")] = None,
+    name: Annotated[str | None, typer.Option(help="Full name shown on screens")] = None,
+):
+    """Create an account and print its one-time link to set a password (valid 24 hours)."""
+    settings, db = _open()
+    try:
+        token = manage.add_user(db, _actor(), username, role, display_name=name, unit_code=unit,
+                                known_units=_known_units(settings))
+    except accounts.AccountError as exc:
+        _fail(exc)
+    out.print(f"Created {username.lower()} ({role}). Send this one-time link to set the password:")
+    print(f"{settings.base_url}/password/{token}")
+
+
+@users.command("list")
+def users_list():
+    """Every account, its role, unit and state."""
+    _, db = _open()
+    table = Table("user", "name", "role", "unit", "active", "password set", "last sign-in")
+    for row in accounts.all_users(db):
+        table.add_row(row.username, row.display_name, row.role, row.unit_code or "", "yes" if row.active else "no",
+                      "yes" if row.password_hash else "no", str(row.last_sign_in_at or ""))
+    out.print(table)
+
+
+@users.command("disable")
+def users_disable(username: str):
+    """Refuse the account from now on and end its open sessions."""
+    _, db = _open()
+    try:
+        manage.set_active(db, _actor(), username.lower(), False)
+    except accounts.AccountError as exc:
+        _fail(exc)
+    out.print(f"Disabled {username.lower()}.")
+
+
+@users.command("enable")
+def users_enable(username: str):
+    _, db = _open()
+    try:
+        manage.set_active(db, _actor(), username.lower(), True)
+    except accounts.AccountError as exc:
+        _fail(exc)
+    out.print(f"Enabled {username.lower()}.")
+
+
+@users.command("reset")
+def users_reset(username: str):
+    """Print a new one-time link to set the account's password."""
+    settings, db = _open()
+    try:
+        token = manage.reset(db, _actor(), username.lower())
+    except accounts.AccountError as exc:
+        _fail(exc)
+    out.print(f"One-time link for {username.lower()} to set a new password:")
+    print(f"{settings.base_url}/password/{token}")
+
+
+@kiosks.command("add")
+def kiosk_add(name: Annotated[str, typer.Argument(help="Where the screen is, e.g. 'Sảnh tầng 1'")]):
+    """Create a kiosk token and print the wall address that uses it (shown once)."""
+    settings, db = _open()
+    try:
+        token_id, token = manage.add_kiosk(db, _actor(), name)
+    except accounts.AccountError as exc:
+        _fail(exc)
+    out.print(f"Kiosk token {token_id} ({name}). Open this address on the wall screen:")
+    print(f"{settings.base_url}/kiosk/{token}")
+
+
+@kiosks.command("list")
+def kiosk_list():
+    _, db = _open()
+    table = Table("id", "name", "created by", "created", "revoked")
+    for row in kiosk.all_tokens(db):
+        table.add_row(str(row.id), row.name, row.created_by, str(row.created_at), str(row.revoked_at or ""))
+    out.print(table)
+
+
+@kiosks.command("revoke")
+def kiosk_revoke(token_id: int):
+    """Revoke a kiosk token: its wall is refused at its next request."""
+    _, db = _open()
+    try:
+        manage.revoke_kiosk(db, _actor(), token_id)
+    except accounts.AccountError as exc:
+        _fail(exc)
+    out.print(f"Revoked kiosk token {token_id}.")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,125 @@
+"""Local accounts and their one-time links.
+
+Nobody ever types a password on a command line or receives a default one: an account is
+created without a password and its owner sets one through a one-time link (24 hours),
+the same way the first administrator is created on the first start.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import Engine, func, insert, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from dashboard.auth.audit import utc, now
+from dashboard.auth.roles import ROLES
+from dashboard.auth.store import one_time_links, users
+
+LINK_HOURS = 24
+MIN_PASSWORD = 10
+# verified against when the account does not exist, so a wrong name takes as long as a wrong password
+_DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be done (the message says why, in English)."""
+
+
+def token_hash(token: str) -> str:
+    """Tokens are random and long, so a plain digest is enough to keep them unreadable at rest."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def find(db: Engine, *, user_id: int | None = None, username: str | None = None):
+    column, value = (users.c.id, user_id) if user_id is not None else (users.c.username, username)
+    with db.connect() as connection:
+        return connection.execute(select(users).where(column == value)).first()
+
+
+def all_users(db: Engine) -> list:
+    with db.connect() as connection:
+        return connection.execute(select(users).order_by(users.c.role, users.c.username)).all()
+
+
+def add(db: Engine, username: str, role: str, *, display_name: str | None = None,
+        unit_code: str | None = None) -> int:
+    username = username.strip().lower()
+    if not username or len(username) > 120 or any(ch.isspace() for ch in username):
+        raise AccountError("a user name is one word of at most 120 characters")
+    if role not in ROLES:
+        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+    if (role == "unit") != bool(unit_code):
+        raise AccountError("a unit user needs --unit, and only a unit user has one")
+    if find(db, username=username) is not None:
+        raise AccountError(f"user {username!r} already exists")
+    with db.begin() as connection:
+        return connection.execute(insert(users).values(
+            username=username, display_name=(display_name or username).strip(), role=role,
+            unit_code=unit_code, active=True, epoch=0, created_at=now())).inserted_primary_key[0]
+
+
+def set_active(db: Engine, username: str, active: bool) -> None:
+    """Disabling also ends the account's open sessions (its epoch moves on)."""
+    with db.begin() as connection:
+        changed = connection.execute(update(users).where(users.c.username == username)
+                                     .values(active=active, epoch=users.c.epoch + 1)).rowcount
+    if not changed:
+        raise AccountError(f"no user {username!r}")
+
+
+def set_password(db: Engine, user_id: int, password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password has at least {MIN_PASSWORD} characters")
+    with db.begin() as connection:
+        connection.execute(update(users).where(users.c.id == user_id).values(
+            password_hash=generate_password_hash(password, method="scrypt"), epoch=users.c.epoch + 1))
+
+
+def authenticate(db: Engine, username: str, password: str):
+    """The active account with this name and password, else None (in the same time)."""
+    row = find(db, username=username.strip().lower())
+    valid = check_password_hash(row.password_hash if row is not None and row.password_hash else _DUMMY_HASH,
+                                password)
+    if row is None or not row.password_hash or not valid or not row.active:
+        return None
+    with db.begin() as connection:
+        connection.execute(update(users).where(users.c.id == row.id).values(last_sign_in_at=now()))
+    return row
+
+
+def has_admin(db: Engine) -> bool:
+    with db.connect() as connection:
+        return connection.execute(select(func.count()).select_from(users).where(
+            users.c.role == "admin", users.c.active.is_(True))).scalar_one() > 0
+
+
+def issue_link(db: Engine, purpose: str, user_id: int | None = None) -> str:
+    """A new one-time link token; earlier unused links for the same purpose and account lapse."""
+    token = secrets.token_urlsafe(32)
+    with db.begin() as connection:
+        connection.execute(update(one_time_links).where(
+            one_time_links.c.purpose == purpose, one_time_links.c.user_id.is_(user_id) if user_id is None
+            else one_time_links.c.user_id == user_id, one_time_links.c.used_at.is_(None)).values(used_at=now()))
+        connection.execute(insert(one_time_links).values(
+            token_hash=token_hash(token), purpose=purpose, user_id=user_id, created_at=now(),
+            expires_at=now() + timedelta(hours=LINK_HOURS)))
+    return token
+
+
+def open_link(db: Engine, token: str, purpose: str):
+    """The link's row while it is unused and unexpired, else None."""
+    with db.connect() as connection:
+        row = connection.execute(select(one_time_links).where(
+            one_time_links.c.token_hash == token_hash(token), one_time_links.c.purpose == purpose)).first()
+    if row is None or row.used_at is not None:
+        return None
+    return row if utc(row.expires_at) > now() else None
+
+
+def use_link(db: Engine, link_id: int) -> bool:
+    """Mark the link used; False when someone else used it first (two tabs, a replay)."""
+    with db.begin() as connection:
+        return connection.execute(update(one_time_links).where(
+            one_time_links.c.id == link_id, one_time_links.c.used_at.is_(None)).values(used_at=now())).rowcount == 1

@@ -1,0 +1,77 @@
+"""Roles, what each may do, and who is asking: the one table of access rules.
+
+A capability is what a screen or a data read needs: ``view`` (the desk screens),
+``drill`` (record-level lists: the late dossiers and tasks themselves), ``export``
+(exports and briefs), ``wall`` (the wall screens), ``admin`` (accounts, kiosk tokens,
+sources, pipeline runs, the audit log). A ``unit`` user holds the desk capabilities over
+its own unit and sub-units only: its scope.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ROLES: dict[str, frozenset[str]] = {
+    "leader": frozenset({"view", "wall"}),
+    "office": frozenset({"view", "wall", "drill"}),
+    "analyst": frozenset({"view", "wall", "drill", "export"}),
+    "unit": frozenset({"view", "wall", "drill", "export"}),
+    "admin": frozenset({"admin"}),
+}
+KIOSK = frozenset({"wall"})
+
+# screen (dash page name) -> the capability that opens it
+SCREENS: dict[str, str] = {
+    "overview": "view", "procedures": "view", "tasks": "view", "budget": "view", "rankings": "view",
+    "unit": "view", "wall": "wall", "data": "admin", "access": "admin", "audit": "admin",
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request acts for: a signed-in user, a kiosk (a wall screen) or the program
+    itself (the cache warm-up, the CLI). Also the Flask-Login user object."""
+
+    kind: str  # "user", "kiosk" or "system"
+    name: str
+    capabilities: frozenset[str]
+    id: int | None = None
+    role: str | None = None
+    unit_code: str | None = None  # set: the principal sees this unit and its sub-units only
+    display_name: str = ""
+    epoch: int = 0
+
+    # Flask-Login's user protocol
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """What the session keeps: the account and its epoch, so that disabling an account
+        or changing its password ends every session it had."""
+        return f"{self.kind}:{self.id}:{self.epoch}"
+
+    def can(self, capability: str) -> bool:
+        return capability in self.capabilities
+
+    def may_open(self, screen: str) -> bool:
+        return self.can(SCREENS.get(screen, "admin"))
+
+    @property
+    def label(self) -> str:
+        """How the audit log names the actor."""
+        return self.name if self.kind == "user" else f"{self.kind}:{self.name}"
+
+
+def for_user(row) -> Principal:
+    return Principal("user", row.username, ROLES[row.role], id=row.id, role=row.role,
+                     unit_code=row.unit_code if row.role == "unit" else None,
+                     display_name=row.display_name, epoch=row.epoch)
+
+
+def for_kiosk(row) -> Principal:
+    return Principal("kiosk", row.name, KIOSK, id=row.id, display_name=row.name)
+
+
+def system(name: str, role: str = "analyst") -> Principal:
+    """The program acting for itself with a role's capabilities over every unit."""
+    return Principal("system", name, ROLES[role], role=role)

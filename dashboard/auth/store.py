@@ -1,0 +1,93 @@
+"""The app database: accounts, kiosk tokens, one-time links and the audit log.
+
+SQLite in the data dir by default, PostgreSQL by URL (``OPSCENTER_APP_DB_URL``). Tables
+are created at start; the audit log's append-only rule is the database's own trigger, so
+no code path of the app (or a mistake in one) can rewrite history.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import (Boolean, Column, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table, Text,
+                        create_engine, event)
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+metadata = MetaData()
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(120), nullable=False, unique=True),
+    Column("display_name", String(200), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("unit_code", String(40)),
+    Column("password_hash", String(300)),  # none until set through a one-time link (or SSO only)
+    Column("active", Boolean, nullable=False, default=True),
+    Column("epoch", Integer, nullable=False, default=0),  # bumped to end the account's sessions
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_sign_in_at", DateTime(timezone=True)),
+)
+
+kiosk_tokens = Table(
+    "kiosk_tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_by", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+one_time_links = Table(
+    "one_time_links", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("purpose", String(20), nullable=False),  # "setup" (first admin) or "password"
+    Column("user_id", Integer, ForeignKey("users.id")),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("used_at", DateTime(timezone=True)),
+)
+
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, index=True),
+    Column("actor", String(200), nullable=False, index=True),
+    Column("action", String(40), nullable=False, index=True),
+    Column("outcome", String(20), nullable=False),
+    Column("target", String(300)),
+    Column("ip", String(64)),
+    Column("detail", Text),
+)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets web workers read while one writes; foreign keys are off by default in SQLite."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("pragma journal_mode=wal")
+    cursor.execute("pragma foreign_keys=on")
+    cursor.execute("pragma busy_timeout=5000")
+    cursor.close()
+
+
+def _statements(dialect: str) -> list[str]:
+    """The dialect's trigger file; statements are separated by blank lines (bodies hold ``;``)."""
+    text = (SQL_DIR / f"append_only.{dialect}.sql").read_text(encoding="utf-8")
+    blocks = [block.strip() for block in text.split("\n\n")]
+    return ["\n".join(line for line in block.splitlines() if not line.startswith("--")) for block in blocks
+            if block and not all(line.startswith("--") for line in block.splitlines())]
+
+
+def open_db(url: str, **engine_options) -> Engine:
+    """The engine of the app database, its tables created when missing."""
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, **engine_options)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    metadata.create_all(engine)
+    with engine.begin() as connection:
+        for statement in _statements(engine.dialect.name):
+            connection.exec_driver_sql(statement)
+    return engine

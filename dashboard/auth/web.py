@@ -1,0 +1,330 @@
+"""Sign-in and the gate every request passes.
+
+The gate (``before_request``) lets through only static assets and the sign-in routes
+without a signed-in principal; everything else, Dash's own routes and callbacks
+included, needs one. Past the gate, what a principal may read is decided where data is
+read (``dashboard.context.scope`` and ``require``), not here: the gate is the first line,
+not the only one.
+"""
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+import dash
+import flask
+import flask_login
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from dashboard import context
+from dashboard.auth import accounts, audit, kiosk, manage
+from dashboard.auth.roles import SCREENS, for_kiosk, for_user
+from dashboard.context import LANGUAGE_COOKIE
+from dashboard.i18n import LANGUAGES, t
+from dashboard.navigation import safe_next
+
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
+KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "/live/state", "/logout")
+CSRF_COOKIE = "_csrf_token"  # read by the Dash renderer, sent back as X-CSRFToken
+SESSION_COOKIE = "opscenter_session"
+bp = flask.Blueprint("auth", __name__)
+
+
+def public(view):
+    """Mark a route as open without signing in (the sign-in routes only)."""
+    view.public = True
+    return view
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Cookies are Secure when the request came over HTTPS ("auto"), or always or never."""
+
+    def get_cookie_secure(self, app) -> bool:
+        mode = app.config["OPSCENTER_SECURE_COOKIES"]
+        return mode == "always" or (mode == "auto" and flask.has_request_context() and flask.request.is_secure)
+
+
+def _secret_key(settings) -> str:
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    path = Path(settings.data_dir) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="ascii") as handle:  # "x": two workers starting together keep the first
+            handle.write(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text(encoding="ascii").strip()
+
+
+db = context.db
+
+
+def ip() -> str | None:
+    return flask.request.remote_addr if flask.has_request_context() else None
+
+
+def csrf_token() -> str:
+    if "csrf" not in flask.session:
+        flask.session["csrf"] = secrets.token_urlsafe(32)
+    return flask.session["csrf"]
+
+
+def _csrf_ok() -> bool:
+    expected = flask.session.get("csrf")
+    sent = flask.request.headers.get("X-CSRFToken") or flask.request.form.get("csrf_token")
+    return bool(expected and sent and hmac.compare_digest(expected, sent))
+
+
+def _wants_html() -> bool:
+    return flask.request.method == "GET" and "text/html" in flask.request.headers.get("Accept", "")
+
+
+def _error(status: int, code: str, message_key: str):
+    language = page_language()
+    if _wants_html():
+        return flask.render_template("auth/message.html", **page_values(language, message=t(message_key, language),
+                                                                  home=True)), status
+    return flask.jsonify({"error": {"code": code, "message": t(message_key, language)}}), status
+
+
+def _screen_of(path: str) -> str | None:
+    for page in dash.page_registry.values():
+        if page["path"] == path:
+            return page["name"]
+    return None
+
+
+def home(principal) -> str:
+    """The first screen a principal may open (the overview for most, the wall for a kiosk)."""
+    from dashboard.components import SCREENS as PATHS
+
+    return next((PATHS[screen] for screen in PATHS if principal.may_open(screen)), "/logout")
+
+
+def _gate():
+    path = flask.request.path
+    if path.startswith(STATIC_PREFIXES):
+        return None
+    if flask.request.method == "POST" and not _csrf_ok():
+        return _error(403, "csrf", "auth.csrf")
+    view = flask.current_app.view_functions.get(flask.request.endpoint)
+    if getattr(view, "public", False):
+        return None
+    principal = flask_login.current_user
+    if not principal.is_authenticated:
+        if _wants_html():
+            return flask.redirect("/login?" + urlencode({"next": flask.request.full_path.rstrip("?")}))
+        return _error(401, "unauthenticated", "auth.required")
+    flask.g.principal = principal
+    screen = _screen_of(path)
+    if screen is not None and not principal.may_open(screen):
+        if path == "/":
+            return flask.redirect(home(principal))
+        audit.record(db(), "access_denied", actor=principal.label, outcome="refused", target=path, ip=ip())
+        return _error(403, "forbidden", "auth.forbidden")
+    if principal.kind == "kiosk" and screen is None and path not in KIOSK_PATHS:
+        audit.record(db(), "access_denied", actor=principal.label, outcome="refused", target=path, ip=ip())
+        return _error(403, "forbidden", "auth.forbidden")
+    return None
+
+
+def _headers(response: flask.Response) -> flask.Response:
+    app = flask.current_app
+    response.headers["Content-Security-Policy"] = _policy(app)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if "csrf" in flask.session and flask.request.cookies.get(CSRF_COOKIE) != flask.session["csrf"]:
+        response.set_cookie(CSRF_COOKIE, flask.session["csrf"], samesite="Strict", httponly=False,
+                            secure=app.session_interface.get_cookie_secure(app))
+    return response
+
+
+def _policy(server: flask.Flask) -> str:
+    """Scripts from this server only, plus Dash's own inline scripts by their hashes;
+    styles inline too (Plotly and Mantine write style elements); never framed.
+
+    Built once Dash has registered its page routing callbacks (at its first request),
+    whose title script is one of the inline scripts.
+    """
+    if "OPSCENTER_CSP" in server.config:
+        return server.config["OPSCENTER_CSP"]
+    app = context.state()["dash"]
+    scripts = " ".join(["'self'", *app.csp_hashes()])
+    policy =  "; ".join([
+        "default-src 'self'", f"script-src {scripts}", "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'",
+        "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
+    ])
+    if app._got_first_request.get("pages", True):  # noqa: SLF001 - Dash has no public flag for it
+        server.config["OPSCENTER_CSP"] = policy
+    return policy
+
+
+def _load(session_id: str):
+    """The principal a session names, while its account is active and its epoch current
+    (or its kiosk token unrevoked)."""
+    kind, _, rest = session_id.partition(":")
+    key, _, epoch = rest.partition(":")
+    if not key.isdigit():
+        return None
+    if kind == "user":
+        row = accounts.find(db(), user_id=int(key))
+        return for_user(row) if row is not None and row.active and str(row.epoch) == epoch else None
+    if kind == "kiosk":
+        row = kiosk.active(db(), token_id=int(key))
+        return for_kiosk(row) if row is not None else None
+    return None
+
+
+def sign_in_as(principal) -> None:
+    flask.session.clear()  # a new session (and a new CSRF token) at every sign-in
+    flask.session.permanent = True
+    flask_login.login_user(principal)
+    csrf_token()
+
+
+def page_language() -> str:
+    """The sign-in pages switch language with ``?lang=`` (the toggle's route needs a session)."""
+    chosen = flask.request.args.get("lang")
+    return chosen if chosen in LANGUAGES else context.language()
+
+
+@bp.after_request
+def _keep_language(response: flask.Response) -> flask.Response:
+    if flask.request.args.get("lang") in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, flask.request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+def page_values(language: str, **values) -> dict:
+    other = "en" if language == "vi" else "vi"
+    switch = flask.request.path + "?" + urlencode({**flask.request.args.to_dict(), "lang": other})
+    return {"language": language, "t": lambda key, **v: t(key, language, **v), "other": other, "switch": switch,
+            "csrf_token": csrf_token(), "sso": context.settings().sso, **values}
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def sign_in():
+    language = page_language()
+    target = safe_next(flask.request.values.get("next"))
+    if flask.request.method == "GET":
+        if flask_login.current_user.is_authenticated:
+            return flask.redirect(target)
+        return flask.render_template("auth/sign_in.html", **page_values(language, next=target))
+    settings = context.settings()
+    username = flask.request.form.get("username", "").strip().lower()[:120]
+    by_name, by_ip = audit.failed_sign_ins(db(), username=username, ip=ip(), minutes=settings.signin_lockout_minutes)
+    if by_name >= settings.signin_max_failures or by_ip >= 4 * settings.signin_max_failures:
+        audit.record(db(), "sign_in", actor=username or "?", outcome="throttled", target=username, ip=ip())
+        return flask.render_template("auth/sign_in.html", **page_values(
+            language, next=target, error=t("auth.throttled", language, minutes=settings.signin_lockout_minutes),
+            username=username)), 429
+    row = accounts.authenticate(db(), username, flask.request.form.get("password", ""))
+    if row is None:
+        audit.record(db(), "sign_in", actor=username or "?", outcome="failed", target=username, ip=ip())
+        return flask.render_template("auth/sign_in.html", **page_values(
+            language, next=target, error=t("auth.failed", language), username=username)), 401
+    principal = for_user(row)
+    sign_in_as(principal)
+    audit.record(db(), "sign_in", actor=principal.label, target=username, ip=ip())
+    return flask.redirect(target if target != "/" else home(principal))
+
+
+@bp.route("/logout", methods=["POST"])
+def sign_out():
+    audit.record(db(), "sign_out", actor=flask.g.principal.label, ip=ip())
+    flask_login.logout_user()
+    flask.session.clear()
+    return flask.redirect("/login")
+
+
+def _password_form(token: str, purpose: str):
+    """The one-time link's form: the first administrator ("setup") or a password."""
+    language = page_language()
+    link = accounts.open_link(db(), token, purpose)
+    if link is None:
+        return flask.render_template("auth/message.html", **page_values(language, message=t("auth.link_invalid", language),
+                                                                  home=False)), 404
+    user = accounts.find(db(), user_id=link.user_id) if link.user_id is not None else None
+    values = {"purpose": purpose, "user": user}
+    if flask.request.method == "GET":
+        return flask.render_template("auth/password.html", **page_values(language, **values))
+    form = flask.request.form
+    password = form.get("password", "")
+    try:
+        if password != form.get("confirm", ""):
+            raise accounts.AccountError(t("auth.mismatch", language))
+        if len(password) < accounts.MIN_PASSWORD:
+            raise accounts.AccountError(t("auth.too_short", language, length=accounts.MIN_PASSWORD))
+        if not accounts.use_link(db(), link.id):
+            raise accounts.AccountError(t("auth.link_invalid", language))
+        if purpose == "setup":
+            user_id = accounts.add(db(), form.get("username", ""), "admin",
+                                   display_name=form.get("display_name") or None)
+            audit.record(db(), "user_add", actor="setup-link", target=form.get("username", "").strip().lower(),
+                         ip=ip(), detail={"role": "admin"})
+        else:
+            user_id = user.id
+        accounts.set_password(db(), user_id, password)
+    except accounts.AccountError as exc:
+        return flask.render_template("auth/password.html", **page_values(language, error=str(exc), **values)), 400
+    principal = for_user(accounts.find(db(), user_id=user_id))
+    audit.record(db(), "password_set", actor=principal.label, target=principal.name, ip=ip())
+    sign_in_as(principal)
+    return flask.redirect(home(principal))
+
+
+@bp.route("/setup/<token>", methods=["GET", "POST"])
+@public
+def setup(token: str):
+    return _password_form(token, "setup")
+
+
+@bp.route("/password/<token>", methods=["GET", "POST"])
+@public
+def password(token: str):
+    return _password_form(token, "password")
+
+
+@bp.route("/kiosk/<token>")
+@public
+def kiosk_entry(token: str):
+    """A wall screen's address: signs the screen in as its kiosk token, then shows the wall."""
+    row = kiosk.active(db(), token=token)
+    if row is None:
+        audit.record(db(), "kiosk_open", actor="kiosk:?", outcome="refused", ip=ip())
+        return _error(403, "forbidden", "auth.kiosk_invalid")
+    principal = for_kiosk(row)
+    sign_in_as(principal)
+    audit.record(db(), "kiosk_open", actor=principal.label, target=str(row.id), ip=ip())
+    return flask.redirect("/wall")
+
+
+def init_app(app: dash.Dash, settings) -> None:
+    """Open the app database, then put sign-in, the gate and the headers in front of every route."""
+    server = app.server
+    server.config.update(
+        SECRET_KEY=_secret_key(settings), SESSION_COOKIE_NAME=SESSION_COOKIE, SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax", PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.session_hours),
+        OPSCENTER_SECURE_COOKIES=settings.secure_cookies, REMEMBER_COOKIE_DURATION=timedelta(0),
+    )
+    server.session_interface = _SessionInterface()
+    if settings.trusted_proxies:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.trusted_proxies,
+                                   x_proto=settings.trusted_proxies, x_host=settings.trusted_proxies)
+    manager = flask_login.LoginManager(server)
+    manager.user_loader(_load)
+    server.register_blueprint(bp)
+    if settings.sso:
+        from dashboard.auth import sso
+
+        sso.init_app(server, settings)
+    server.before_request(_gate)
+    server.after_request(_headers)

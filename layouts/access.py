@@ -1,0 +1,169 @@
+"""Tài khoản / Accounts: administrators add accounts, disable them, issue one-time links
+to set a password, and add or revoke the kiosk tokens of wall screens.
+
+Every action goes through ``dashboard.auth.manage``, which checks the administrator's
+right again and writes the audit log, so a crafted callback does no more than the form.
+"""
+from __future__ import annotations
+
+import dash
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+
+from dashboard import components as ui, context, data, formatting as fmt
+from dashboard.auth import accounts, kiosk, manage
+from dashboard.auth.audit import utc
+from dashboard.auth.roles import ROLES
+from dashboard.auth.web import ip
+from dashboard.i18n import t
+from dashboard.state import View
+
+SCREEN = "access"
+
+
+def _unit_options(language: str) -> list[dict]:
+    units = data.units()
+    current = units[units["is_current"]]
+    return [{"label": row["name_vi" if language == "vi" else "name_en"], "value": code}
+            for code, row in current.iterrows()]
+
+
+def _unit_label(code: str | None, language: str) -> str:
+    if not code:
+        return ""
+    return f"{data.unit_name(code, language, short=True)} ({code})"
+
+
+def users_table(language: str) -> html.Table:
+    rows = []
+    for row in accounts.all_users(context.db()):
+        toggle = "enable" if not row.active else "disable"
+        rows.append([
+            row.username, row.display_name, t(f"role.{row.role}", language), _unit_label(row.unit_code, language),
+            t("access.state.active" if row.active else "access.state.disabled", language),
+            t("access.password.set" if row.password_hash else "access.password.unset", language),
+            fmt.moment(utc(row.last_sign_in_at), language) if row.last_sign_in_at else "",
+            html.Td([
+                html.Button(t(f"access.action.{toggle}", language), className="small-button",
+                            id={"type": "access-user", "action": toggle, "user": row.username}),
+                html.Button(t("access.action.reset", language), className="small-button",
+                            id={"type": "access-user", "action": "reset", "user": row.username}),
+            ], className="actions"),
+        ])
+    columns = [(t(f"access.col.{key}", language), False)
+               for key in ("username", "name", "role", "unit", "state", "password", "last", "actions")]
+    return ui.table(columns, rows, "access-users-table")
+
+
+def kiosk_table(language: str) -> html.Table:
+    rows = []
+    for row in kiosk.all_tokens(context.db()):
+        rows.append([
+            str(row.id), row.name, row.created_by, fmt.moment(utc(row.created_at), language),
+            fmt.moment(utc(row.revoked_at), language) if row.revoked_at else t("access.state.active", language),
+            html.Td(None if row.revoked_at else html.Button(
+                t("access.action.revoke", language), className="small-button",
+                id={"type": "access-kiosk", "token": row.id}), className="actions"),
+        ])
+    columns = [(t(f"access.kiosk.col.{key}", language), False)
+               for key in ("id", "name", "by", "created", "state", "actions")]
+    return ui.table(columns, rows, "access-kiosk-table")
+
+
+def _link(text: str, url: str):
+    """A one-time address, shown once, selectable for copying."""
+    return ui.notice([html.Div(text), html.Code(url, id="access-link", className="one-time-link")])
+
+
+def _add_form(language: str):
+    field = lambda label, control: html.Label([html.Span(label), control], className="form-field")  # noqa: E731
+    return html.Div([
+        field(t("auth.username", language), dcc.Input(id="access-new-username", type="text", maxLength=120)),
+        field(t("auth.display_name", language), dcc.Input(id="access-new-name", type="text", maxLength=200)),
+        field(t("access.col.role", language), dcc.Dropdown(
+            id="access-new-role", options=[{"label": t(f"role.{r}", language), "value": r} for r in ROLES],
+            value="office", clearable=False)),
+        field(t("access.col.unit", language), dcc.Dropdown(id="access-new-unit", options=_unit_options(language),
+                                                           placeholder=t("access.unit.placeholder", language))),
+        html.Button(t("access.add", language), id="access-add", className="primary-button"),
+    ], className="admin-form")
+
+
+@ui.screen(cache=False)
+def layout(view: View, language: str):
+    """Accounts and kiosk tokens; the admin's own screen."""
+    body = [
+        ui.section(t("access.add.title", language), html.P(t("access.add.note", language), className="section-note"),
+                   _add_form(language), name="access-add"),
+        ui.section(t("access.users.title", language), html.Div(id="access-users-result"),
+                   html.Div(users_table(language), id="access-users"), name="access-users"),
+        ui.section(t("access.kiosk.title", language), html.P(t("access.kiosk.note", language),
+                                                             className="section-note"),
+                   html.Div([dcc.Input(id="access-kiosk-name", type="text", maxLength=200,
+                                       placeholder=t("access.kiosk.placeholder", language)),
+                             html.Button(t("access.kiosk.add", language), id="access-kiosk-add",
+                                         className="primary-button")], className="admin-form"),
+                   html.Div(id="access-kiosk-result"),
+                   html.Div(kiosk_table(language), id="access-kiosk"), name="access-kiosk"),
+    ]
+    return ui.page(view, SCREEN, language, body, controls=())
+
+
+def _clicked() -> bool:
+    """A real click, not the table being drawn again (new buttons start at no clicks)."""
+    return bool(ctx.triggered and ctx.triggered[0]["value"])
+
+
+@callback(Output("access-users", "children"), Output("access-users-result", "children"),
+          Input("access-add", "n_clicks"), Input({"type": "access-user", "action": ALL, "user": ALL}, "n_clicks"),
+          State("access-new-username", "value"), State("access-new-name", "value"),
+          State("access-new-role", "value"), State("access-new-unit", "value"), prevent_initial_call=True)
+def user_action(_add, _actions, username, name, role, unit):
+    if not _clicked():
+        return dash.no_update, dash.no_update
+    language, who, db = context.language(), context.principal(), context.db()
+    base = context.settings().base_url
+    try:
+        if ctx.triggered_id == "access-add":
+            known = set(data.units().index)
+            token = manage.add_user(db, who, username or "", role, display_name=name, known_units=known,
+                                    unit_code=unit if role == "unit" else None, ip=ip())
+            result = _link(t("access.added", language, name=(username or "").strip().lower()),
+                           f"{base}/password/{token}")
+        else:
+            action, target = ctx.triggered_id["action"], ctx.triggered_id["user"]
+            if action == "reset":
+                token = manage.reset(db, who, target, ip=ip())
+                result = _link(t("access.reset", language, name=target), f"{base}/password/{token}")
+            else:
+                manage.set_active(db, who, target, action == "enable", ip=ip())
+                result = ui.notice(t(f"access.{action}d", language, name=target))
+    except accounts.AccountError as exc:
+        result = ui.notice(str(exc), "warning")
+    except manage.AccessDenied:
+        result = ui.notice(t("auth.forbidden", language), "warning")
+    return users_table(language), result
+
+
+@callback(Output("access-kiosk", "children"), Output("access-kiosk-result", "children"),
+          Input("access-kiosk-add", "n_clicks"), Input({"type": "access-kiosk", "token": ALL}, "n_clicks"),
+          State("access-kiosk-name", "value"), prevent_initial_call=True)
+def kiosk_action(_add, _revokes, name):
+    if not _clicked():
+        return dash.no_update, dash.no_update
+    language, who, db = context.language(), context.principal(), context.db()
+    try:
+        if ctx.triggered_id == "access-kiosk-add":
+            _, token = manage.add_kiosk(db, who, name or "", ip=ip())
+            result = _link(t("access.kiosk.added", language, name=(name or "").strip()),
+                           f"{context.settings().base_url}/kiosk/{token}")
+        else:
+            manage.revoke_kiosk(db, who, int(ctx.triggered_id["token"]), ip=ip())
+            result = ui.notice(t("access.kiosk.revoked", language))
+    except accounts.AccountError as exc:
+        result = ui.notice(str(exc), "warning")
+    except manage.AccessDenied:
+        result = ui.notice(t("auth.forbidden", language), "warning")
+    return kiosk_table(language), result
+
+
+dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
