@@ -55,9 +55,10 @@ def _account(who, language: str):
 
 def _frame():
     """Built for each page load, in the reader's language (the toggle's cookie), with the
-    menu of the screens the signed-in principal may open."""
+    menu of the screens the signed-in principal may open (none when Dash builds it at
+    start-up to check it)."""
     language = context.language()
-    who = context.principal()
+    who = context.signed_in()
     other = "en" if language == "vi" else "vi"
     return dmc.MantineProvider(
         html.Div(
@@ -76,12 +77,12 @@ def _frame():
                         html.Nav(
                             [dcc.Link(t(f"nav.{key}", language), href=SCREENS[key], className="nav-link",
                                       id={"type": "menu", "screen": key, "path": SCREENS[key]})
-                             for key in MENU if who.may_open(key)],
+                             for key in MENU if who is not None and who.may_open(key)],
                             className="nav",
                         ),
                         html.A(t("language.switch", language), href=f"/language/{other}", id="language-toggle",
                                className="language-toggle", lang=other, title=t("language.switch_title", language)),
-                        _account(who, language),
+                        _account(who, language) if who is not None else None,
                     ],
                     className="app-header",
                 ),

@@ -191,6 +191,11 @@ def as_json(tree):
     return json.loads(to_json(tree))
 
 
+def refusal(screen_name: str, language: str):
+    """The notice a principal gets instead of a screen its role does not open (logged), else None."""
+    return None if context.allowed(SCREEN_NEEDS[screen_name]) else notice(t("auth.forbidden", language), "warning")
+
+
 def screen(render=None, *, cache: bool = True):
     """A page's ``layout(**query)`` from ``render(view, language)``: the view comes from the
     URL, and a warehouse with nothing published yet shows why instead of an error.
@@ -204,8 +209,8 @@ def screen(render=None, *, cache: bool = True):
     def decorate(render):
         def layout(**query):
             language = context.language()
-            if not context.allowed(SCREEN_NEEDS[dash.page_registry[render.__module__]["name"]]):
-                return notice(t("auth.forbidden", language), "warning")
+            if (no := refusal(dash.page_registry[render.__module__]["name"], language)) is not None:
+                return no
             who = context.principal()
             today = context.today()
             build = lambda: render(from_query(query, today), language)  # noqa: E731

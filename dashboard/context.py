@@ -58,10 +58,15 @@ def language() -> str:
     return chosen if chosen in LANGUAGES else settings().language
 
 
+def signed_in() -> Principal | None:
+    """Who the request acts for, if anyone (the frame is also built by Dash at start-up)."""
+    return flask.g.get("principal") if flask.has_app_context() else None
+
+
 def principal() -> Principal:
     """Who the request acts for; set by the sign-in gate (or ``acting_as``). A read with
     nobody behind it is refused, never answered with everything."""
-    who = flask.g.get("principal") if flask.has_request_context() or flask.has_app_context() else None
+    who = signed_in()
     if who is None:
         raise Unauthorized("no signed-in principal")
     return who

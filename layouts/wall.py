@@ -207,6 +207,8 @@ def _slide(number: int, slide: Slide, language: str) -> html.Section:
 def layout(**_query):
     """Rendered once per data version; ``assets/wall.js`` does the rest in the browser."""
     language = context.language()
+    if (no := ui.refusal("wall", language)) is not None:
+        return no
     settings = context.settings()
     header_parts = [html.Div(t("app.title", language), className="wall-app")]
     try:

@@ -7,8 +7,10 @@ apply. A person without an account is refused (and logged), never created on the
 from __future__ import annotations
 
 import flask
-from authlib.integrations.base_client import OAuthError
+import requests
+from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
+from joserfc.errors import JoseError
 
 from dashboard.auth import accounts, audit
 from dashboard.auth.roles import for_user
@@ -42,7 +44,7 @@ def init_app(server: flask.Flask, settings) -> None:
         try:
             token = provider.authorize_access_token()
             claims = token.get("userinfo") or provider.userinfo(token=token)
-        except (OAuthError, ValueError) as exc:
+        except (AuthlibBaseError, JoseError, ValueError, requests.RequestException) as exc:
             return refuse("auth.sso_failed", 401, actor="sso:?", target=str(exc)[:200])
         username = str(claims.get(settings.oidc_username_claim) or "").strip().lower()
         row = accounts.find(web.db(), username=username) if username else None
