@@ -84,25 +84,24 @@ def users_list():
     out.print(table)
 
 
+def _set_active(username: str, active: bool) -> None:
+    _, db = _open()
+    try:
+        manage.set_active(db, _actor(), username.lower(), active)
+    except accounts.AccountError as exc:
+        _fail(exc)
+    out.print(f"{'Enabled' if active else 'Disabled'} {username.lower()}.")
+
+
 @users.command("disable")
 def users_disable(username: str):
     """Refuse the account from now on and end its open sessions."""
-    _, db = _open()
-    try:
-        manage.set_active(db, _actor(), username.lower(), False)
-    except accounts.AccountError as exc:
-        _fail(exc)
-    out.print(f"Disabled {username.lower()}.")
+    _set_active(username, False)
 
 
 @users.command("enable")
 def users_enable(username: str):
-    _, db = _open()
-    try:
-        manage.set_active(db, _actor(), username.lower(), True)
-    except accounts.AccountError as exc:
-        _fail(exc)
-    out.print(f"Enabled {username.lower()}.")
+    _set_active(username, True)
 
 
 @users.command("reset")

@@ -4,10 +4,15 @@ Serves the embedded default (``python app.py``, without the scheduler so the fig
 still) on a free port, opens each screen in Debian's Chromium at 1920×1080 (full page),
 each wall slide at 1920×1080 and 3840×2160, and the overview in English; writes them to
 ``<data dir>/screenshots/``. ``make screenshots`` runs it.
+
+It signs in as its own accounts (``screenshots``, an analyst, and ``screenshots-admin``),
+whose passwords it sets at random on each run, and opens the wall with a kiosk token it
+revokes when done.
 """
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -19,7 +24,34 @@ from config.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-SCREENS = ["/", "/procedures", "/tasks", "/budget", "/rankings", "/unit", "/data"]
+SCREENS = ["/", "/procedures", "/tasks", "/budget", "/rankings", "/unit"]
+ADMIN_SCREENS = ["/data", "/admin/access", "/admin/audit"]
+ACCOUNTS = {"screenshots": "analyst", "screenshots-admin": "admin"}
+
+
+def _accounts(settings) -> tuple[str, int, str]:
+    """Its accounts with a new random password, and a kiosk token (id, token)."""
+    from dashboard.auth import accounts, kiosk
+    from dashboard.auth.store import open_db
+
+    db = open_db(settings.app_db)
+    password = secrets.token_urlsafe(18)
+    for name, role in ACCOUNTS.items():
+        row = accounts.find(db, username=name)
+        user_id = row.id if row is not None else accounts.add(db, name, role, display_name="Ảnh chụp màn hình")
+        accounts.set_password(db, user_id, password)
+    token_id, token = kiosk.add(db, "screenshots", created_by="screenshots")
+    return password, token_id, token
+
+
+def _sign_in(browser, base: str, username: str, password: str, **options):
+    page = browser.new_page(**options)
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#sign-in-form button[type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    return page
 
 
 def _free_port() -> int:
@@ -36,7 +68,7 @@ def _serve(port: int) -> subprocess.Popen:
         if proc.poll() is not None:
             raise SystemExit("app.py exited before serving")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)
             return proc
         except OSError:
             time.sleep(1)
@@ -62,10 +94,15 @@ def main() -> int:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     proc = _serve(port)
+    password, token_id, token = _accounts(settings)
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            size = {"viewport": {"width": 1920, "height": 1080}}
+            admin = _sign_in(browser, base, "screenshots-admin", password, **size)
+            for path in ADMIN_SCREENS:
+                _shoot(admin, base + path, out / f"{path.strip('/').replace('/', '-')}.png")
+            page = _sign_in(browser, base, "screenshots", password, **size)
             for path in SCREENS:
                 name = path.strip("/") or "overview"
                 _shoot(page, base + path, out / f"{name}.png")
@@ -75,7 +112,7 @@ def main() -> int:
             _shoot(page, base + first_unit, out / "unit-detail.png")
             for width, height in ((1920, 1080), (3840, 2160)):
                 wall = browser.new_page(viewport={"width": width, "height": height})
-                wall.goto(base + "/wall")
+                wall.goto(f"{base}/kiosk/{token}")
                 wall.wait_for_selector(".wall-slide.active", timeout=60_000)
                 wall.wait_for_timeout(2000)
                 for number in range(wall.locator(".wall-slide").count()):
@@ -86,11 +123,18 @@ def main() -> int:
                     wall.screenshot(path=str(target))
                     print(target)
                 wall.close()
-            english = browser.new_page(viewport={"width": 1920, "height": 1080})
-            english.goto(base + "/language/en?next=/")
-            _shoot(english, base + "/", out / "overview-en.png")
+            page.goto(base + "/language/en?next=/")
+            _shoot(page, base + "/", out / "overview-en.png")
+            page.goto(base + "/language/vi?next=/")
+            signed_out = browser.new_page(**size)
+            signed_out.goto(base + "/login")
+            signed_out.screenshot(path=str(out / "login.png"))
             browser.close()
     finally:
+        from dashboard.auth import kiosk
+        from dashboard.auth.store import open_db
+
+        kiosk.revoke(open_db(settings.app_db), token_id)
         proc.terminate()
         proc.wait(timeout=20)
     print(f"Screenshots in {out}")

@@ -98,7 +98,7 @@ def layout(view: View, language: str):
                    html.Div(users_table(language), id="access-users"), name="access-users"),
         ui.section(t("access.kiosk.title", language), html.P(t("access.kiosk.note", language),
                                                              className="section-note"),
-                   html.Div([dcc.Input(id="access-kiosk-name", type="text", maxLength=200,
+                   html.Div([dcc.Input(id="access-kiosk-name", type="text", maxLength=200, className="kiosk-name",
                                        placeholder=t("access.kiosk.placeholder", language)),
                              html.Button(t("access.kiosk.add", language), id="access-kiosk-add",
                                          className="primary-button")], className="admin-form"),

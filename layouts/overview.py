@@ -98,8 +98,7 @@ def _worst(view: View, language: str):
     title = t("overview.worst", language)
     if ranking.empty:
         return ui.section(title, ui.empty(t("overview.no_units", language)), name="worst")
-    sizes = ranking.groupby("kind")["unit_code"].transform("size")
-    worst = ranking.assign(of=sizes).sort_values(["composite", "unit_code"]).head(5)
+    worst = ranking.assign(of=ranking["ranked"]).sort_values(["composite", "unit_code"]).head(5)
     items = [
         html.Li([
             dcc.Link(data.unit_name(row.unit_code, language),

@@ -94,7 +94,7 @@ def _ranking(view: View, language: str, unit: str, kind: str):
     if mine.empty:
         return ui.section(title, ui.empty(t("unit.ranking.none", language)), name="unit-ranking")
     row = mine.iloc[0]
-    of = int((ranking["kind"] == kind).sum())
+    of = int(row["ranked"])
     change = row["rank_change"]
     return ui.section(title, html.Div([
         html.Div(t("unit.ranking.value", language, rank=int(row["rank"]), of=of,
