@@ -90,8 +90,11 @@ def section(title: str, *children, name: str, note: str | None = None) -> html.S
 
 
 def breadcrumbs(view: View, screen: str, language: str, current: str | None = None) -> html.Nav:
-    """Tổng quan › the screen drilled from › this screen (› the unit)."""
-    trail = [(t("nav.overview", language), view.href(SCREENS["overview"], unit=None, via=None))]
+    """Tổng quan › the screen drilled from › this screen (› the unit); the overview only for
+    those who may open it (an administrator's trail starts at its own screen)."""
+    trail = []
+    if context.principal().may_open("overview"):
+        trail.append((t("nav.overview", language), view.href(SCREENS["overview"], unit=None, via=None)))
     if view.via in SCREENS and view.via not in ("overview", screen):
         trail.append((t(f"nav.{view.via}", language), view.href(SCREENS[view.via], unit=None, via=None)))
     if screen != "overview":

@@ -90,8 +90,7 @@ def allowed(capability: str) -> bool:
     who = principal()
     if who.can(capability):
         return True
-    audit.record(db(), "access_denied", actor=who.label, outcome="refused", target=capability,
-                 ip=flask.request.remote_addr if flask.has_request_context() else None)
+    audit.refused(db(), who.label, capability, flask.request.remote_addr if flask.has_request_context() else None)
     return False
 
 

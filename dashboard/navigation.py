@@ -63,12 +63,15 @@ def safe_next(target: str | None) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
+def remember_language(response: flask.Response, code: str | None) -> flask.Response:
+    """Keep the reader's language choice in its cookie for a year (an unknown code is ignored)."""
+    if code in LANGUAGES:
+        response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
 def register_routes(server: flask.Flask) -> None:
     @server.route("/language/<code>")
     def set_language(code: str):
         """The language toggle: remembered for a year in a cookie, back to the same view."""
-        response = flask.redirect(safe_next(flask.request.args.get("next")))
-        if code in LANGUAGES:
-            response.set_cookie(LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
-                                httponly=True)
-        return response
+        return remember_language(flask.redirect(safe_next(flask.request.args.get("next"))), code)

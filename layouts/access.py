@@ -54,7 +54,7 @@ def users_table(language: str) -> html.Table:
     return ui.table(columns, rows, "access-users-table")
 
 
-def kiosk_table(language: str) -> html.Table:
+def kiosk_table(language: str):
     rows = []
     for row in kiosk.all_tokens(context.db()):
         rows.append([
@@ -64,6 +64,8 @@ def kiosk_table(language: str) -> html.Table:
                 t("access.action.revoke", language), className="small-button",
                 id={"type": "access-kiosk", "token": row.id}), className="actions"),
         ])
+    if not rows:
+        return ui.empty(t("access.kiosk.none", language), "access-kiosk")
     columns = [(t(f"access.kiosk.col.{key}", language), False)
                for key in ("id", "name", "by", "created", "state", "actions")]
     return ui.table(columns, rows, "access-kiosk-table")
@@ -124,7 +126,8 @@ def user_action(_add, _actions, username, name, role, unit):
     base = context.settings().base_url
     try:
         if ctx.triggered_id == "access-add":
-            known = set(data.units().index)
+            units = data.units()
+            known = set(units.index[units["is_current"]])  # as the CLI: a merged unit takes no new accounts
             token = manage.add_user(db, who, username or "", role, display_name=name, known_units=known,
                                     unit_code=unit if role == "unit" else None, ip=ip())
             result = _link(t("access.added", language, name=(username or "").strip().lower()),
@@ -138,7 +141,7 @@ def user_action(_add, _actions, username, name, role, unit):
                 manage.set_active(db, who, target, action == "enable", ip=ip())
                 result = ui.notice(t(f"access.{action}d", language, name=target))
     except accounts.AccountError as exc:
-        result = ui.notice(str(exc), "warning")
+        result = ui.notice(exc.text(language), "warning")
     except manage.AccessDenied:
         result = ui.notice(t("auth.forbidden", language), "warning")
     return users_table(language), result
@@ -160,7 +163,7 @@ def kiosk_action(_add, _revokes, name):
             manage.revoke_kiosk(db, who, int(ctx.triggered_id["token"]), ip=ip())
             result = ui.notice(t("access.kiosk.revoked", language))
     except accounts.AccountError as exc:
-        result = ui.notice(str(exc), "warning")
+        result = ui.notice(exc.text(language), "warning")
     except manage.AccessDenied:
         result = ui.notice(t("auth.forbidden", language), "warning")
     return kiosk_table(language), result

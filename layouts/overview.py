@@ -98,13 +98,13 @@ def _worst(view: View, language: str):
     title = t("overview.worst", language)
     if ranking.empty:
         return ui.section(title, ui.empty(t("overview.no_units", language)), name="worst")
-    worst = ranking.assign(of=ranking["ranked"]).sort_values(["composite", "unit_code"]).head(5)
+    worst = ranking.sort_values(["composite", "unit_code"]).head(5)
     items = [
         html.Li([
             dcc.Link(data.unit_name(row.unit_code, language),
                      href=view.href(ui.SCREENS["unit"], unit=row.unit_code, via="overview")),
             html.Span(fmt.decimal(row.composite, language), className="num"),
-            html.Span(t("overview.worst.rank", language, rank=row.rank, of=row.of), className="num muted"),
+            html.Span(t("overview.worst.rank", language, rank=row.rank, of=row.ranked), className="num muted"),
         ])
         for row in worst.itertuples()
     ]

@@ -57,7 +57,7 @@ def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, kind, limi
     unknown = set(filters) - set(spec.filters)
     if unknown:
         raise ValueError(f"unknown filter {', '.join(sorted(unknown))}; known: {', '.join(spec.filters)}")
-    sql = read_sql(f"queries/{spec.query}").format(order=_order(spec, sort))
+    sql = read_sql("queries/_page").format(listing=read_sql(f"queries/{spec.query}"), order=_order(spec, sort))
     params = {
         "as_of": as_of,
         "as_of_end": datetime.combine(as_of, time(23, 59, 59)),

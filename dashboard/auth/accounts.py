@@ -16,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from dashboard.auth.audit import utc, now
 from dashboard.auth.roles import ROLES
 from dashboard.auth.store import one_time_links, users
+from dashboard.i18n import t
 
 LINK_HOURS = 24
 MIN_PASSWORD = 10
@@ -24,7 +25,15 @@ _DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 class AccountError(ValueError):
-    """A request about accounts that cannot be done (the message says why, in English)."""
+    """A request about accounts that cannot be done: a catalogue key and its values, so the
+    admin screen says why in the reader's language and the CLI in English."""
+
+    def __init__(self, key: str, **values):
+        self.key, self.values = key, values
+        super().__init__(t(key, "en", **values))
+
+    def text(self, language: str) -> str:
+        return t(self.key, language, **self.values)
 
 
 def token_hash(token: str) -> str:
@@ -43,21 +52,32 @@ def all_users(db: Engine) -> list:
         return connection.execute(select(users).order_by(users.c.role, users.c.username)).all()
 
 
-def add(db: Engine, username: str, role: str, *, display_name: str | None = None,
-        unit_code: str | None = None) -> int:
+def check_new(db: Engine, username: str, role: str, unit_code: str | None = None) -> str:
+    """The user name as it will be kept, once it and the role are acceptable for a new account."""
     username = username.strip().lower()
     if not username or len(username) > 120 or any(ch.isspace() for ch in username):
-        raise AccountError("a user name is one word of at most 120 characters")
+        raise AccountError("account.username")
     if role not in ROLES:
-        raise AccountError(f"role must be one of {', '.join(ROLES)}")
+        raise AccountError("account.role", roles=", ".join(ROLES))
     if (role == "unit") != bool(unit_code):
-        raise AccountError("a unit user needs --unit, and only a unit user has one")
+        raise AccountError("account.unit_needed")
     if find(db, username=username) is not None:
-        raise AccountError(f"user {username!r} already exists")
+        raise AccountError("account.exists", name=username)
+    return username
+
+
+def add(db: Engine, username: str, role: str, *, display_name: str | None = None,
+        unit_code: str | None = None) -> int:
+    username = check_new(db, username, role, unit_code)
     with db.begin() as connection:
         return connection.execute(insert(users).values(
             username=username, display_name=(display_name or username).strip(), role=role,
             unit_code=unit_code, active=True, epoch=0, created_at=now())).inserted_primary_key[0]
+
+
+def check_new_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError("auth.too_short", length=MIN_PASSWORD)
 
 
 def set_active(db: Engine, username: str, active: bool) -> None:
@@ -66,12 +86,11 @@ def set_active(db: Engine, username: str, active: bool) -> None:
         changed = connection.execute(update(users).where(users.c.username == username)
                                      .values(active=active, epoch=users.c.epoch + 1)).rowcount
     if not changed:
-        raise AccountError(f"no user {username!r}")
+        raise AccountError("account.no_user", name=username)
 
 
 def set_password(db: Engine, user_id: int, password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise AccountError(f"a password has at least {MIN_PASSWORD} characters")
+    check_new_password(password)
     with db.begin() as connection:
         connection.execute(update(users).where(users.c.id == user_id).values(
             password_hash=generate_password_hash(password, method="scrypt"), epoch=users.c.epoch + 1))
@@ -100,8 +119,8 @@ def issue_link(db: Engine, purpose: str, user_id: int | None = None) -> str:
     token = secrets.token_urlsafe(32)
     with db.begin() as connection:
         connection.execute(update(one_time_links).where(
-            one_time_links.c.purpose == purpose, one_time_links.c.user_id.is_(user_id) if user_id is None
-            else one_time_links.c.user_id == user_id, one_time_links.c.used_at.is_(None)).values(used_at=now()))
+            one_time_links.c.purpose == purpose, one_time_links.c.user_id.is_not_distinct_from(user_id),
+            one_time_links.c.used_at.is_(None)).values(used_at=now()))
         connection.execute(insert(one_time_links).values(
             token_hash=token_hash(token), purpose=purpose, user_id=user_id, created_at=now(),
             expires_at=now() + timedelta(hours=LINK_HOURS)))

@@ -31,6 +31,11 @@ def record(db: Engine, action: str, *, actor: str, outcome: str = "ok", target: 
             detail=json.dumps(detail, ensure_ascii=False, default=str) if detail else None))
 
 
+def refused(db: Engine, actor: str, target: str, ip: str | None) -> None:
+    """A request turned away for lack of a right (the screen, data or action it wanted)."""
+    record(db, "access_denied", actor=actor, outcome="refused", target=target, ip=ip)
+
+
 def _where(action: str | None, actor: str | None, outcome: str | None):
     conditions = []
     if action:

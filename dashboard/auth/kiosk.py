@@ -14,7 +14,7 @@ from dashboard.auth.store import kiosk_tokens
 def add(db: Engine, name: str, *, created_by: str) -> tuple[int, str]:
     """A new token (shown once; only its digest is kept)."""
     if not name.strip():
-        raise AccountError("a kiosk token needs a name (where the screen is)")
+        raise AccountError("account.kiosk_name")
     token = secrets.token_urlsafe(32)
     with db.begin() as connection:
         token_id = connection.execute(insert(kiosk_tokens).values(
@@ -28,7 +28,7 @@ def revoke(db: Engine, token_id: int) -> str:
     with db.begin() as connection:
         row = connection.execute(select(kiosk_tokens).where(kiosk_tokens.c.id == token_id)).first()
         if row is None:
-            raise AccountError(f"no kiosk token {token_id}")
+            raise AccountError("account.no_kiosk", id=token_id)
         connection.execute(update(kiosk_tokens).where(kiosk_tokens.c.id == token_id,
                                                       kiosk_tokens.c.revoked_at.is_(None)).values(revoked_at=now()))
     return row.name

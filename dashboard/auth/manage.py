@@ -14,7 +14,7 @@ class AccessDenied(PermissionError):
 
 def require(db: Engine, principal: Principal, capability: str, *, what: str, ip: str | None = None) -> None:
     if not principal.can(capability):
-        audit.record(db, "access_denied", actor=principal.label, outcome="refused", target=what, ip=ip)
+        audit.refused(db, principal.label, what, ip)
         raise AccessDenied(f"{principal.label} may not {what}")
 
 
@@ -23,7 +23,7 @@ def add_user(db: Engine, by: Principal, username: str, role: str, *, display_nam
     """Create an account; returns the token of its one-time link to set a password."""
     require(db, by, "admin", what="add users", ip=ip)
     if unit_code and known_units is not None and unit_code not in known_units:
-        raise accounts.AccountError(f"no current unit {unit_code!r} in the warehouse")
+        raise accounts.AccountError("account.unknown_unit", code=unit_code)
     user_id = accounts.add(db, username, role, display_name=display_name, unit_code=unit_code)
     audit.record(db, "user_add", actor=by.label, target=username.strip().lower(), ip=ip,
                  detail={"role": role, "unit": unit_code})
@@ -33,7 +33,7 @@ def add_user(db: Engine, by: Principal, username: str, role: str, *, display_nam
 def set_active(db: Engine, by: Principal, username: str, active: bool, *, ip: str | None = None) -> None:
     require(db, by, "admin", what="enable or disable users", ip=ip)
     if not active and by.kind == "user" and by.name == username:
-        raise accounts.AccountError("an administrator cannot disable their own account")
+        raise accounts.AccountError("account.self_disable")
     accounts.set_active(db, username, active)
     audit.record(db, "user_enable" if active else "user_disable", actor=by.label, target=username, ip=ip)
 
@@ -43,7 +43,7 @@ def reset(db: Engine, by: Principal, username: str, *, ip: str | None = None) ->
     require(db, by, "admin", what="reset passwords", ip=ip)
     row = accounts.find(db, username=username)
     if row is None:
-        raise accounts.AccountError(f"no user {username!r}")
+        raise accounts.AccountError("account.no_user", name=username)
     audit.record(db, "user_reset", actor=by.label, target=username, ip=ip)
     return accounts.issue_link(db, "password", row.id)
 

@@ -21,11 +21,11 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import context
-from dashboard.auth import accounts, audit, kiosk, manage
-from dashboard.auth.roles import SCREENS, for_kiosk, for_user
-from dashboard.context import LANGUAGE_COOKIE
+from dashboard.auth import accounts, audit, kiosk
+from dashboard.auth.roles import for_kiosk, for_user
+from dashboard.components import SCREENS
 from dashboard.i18n import LANGUAGES, t
-from dashboard.navigation import safe_next
+from dashboard.navigation import remember_language, safe_next
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
 KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "/live/state", "/logout")
@@ -86,8 +86,8 @@ def _wants_html() -> bool:
 def _error(status: int, code: str, message_key: str):
     language = page_language()
     if _wants_html():
-        return flask.render_template("auth/message.html", **page_values(language, message=t(message_key, language),
-                                                                  home=True)), status
+        return flask.render_template("auth/message.html", **page_values(
+            language, message=t(message_key, language), home=True)), status
     return flask.jsonify({"error": {"code": code, "message": t(message_key, language)}}), status
 
 
@@ -100,9 +100,7 @@ def _screen_of(path: str) -> str | None:
 
 def home(principal) -> str:
     """The first screen a principal may open (the overview for most, the wall for a kiosk)."""
-    from dashboard.components import SCREENS as PATHS
-
-    return next((PATHS[screen] for screen in PATHS if principal.may_open(screen)), "/logout")
+    return next((SCREENS[screen] for screen in SCREENS if principal.may_open(screen)), "/logout")
 
 
 def _gate():
@@ -124,12 +122,15 @@ def _gate():
     if screen is not None and not principal.may_open(screen):
         if path == "/":
             return flask.redirect(home(principal))
-        audit.record(db(), "access_denied", actor=principal.label, outcome="refused", target=path, ip=ip())
-        return _error(403, "forbidden", "auth.forbidden")
+        return _refuse(principal, path)
     if principal.kind == "kiosk" and screen is None and path not in KIOSK_PATHS:
-        audit.record(db(), "access_denied", actor=principal.label, outcome="refused", target=path, ip=ip())
-        return _error(403, "forbidden", "auth.forbidden")
+        return _refuse(principal, path)
     return None
+
+
+def _refuse(principal, path: str):
+    audit.refused(db(), principal.label, path, ip())
+    return _error(403, "forbidden", "auth.forbidden")
 
 
 def _headers(response: flask.Response) -> flask.Response:
@@ -155,7 +156,7 @@ def _policy(server: flask.Flask) -> str:
         return server.config["OPSCENTER_CSP"]
     app = context.state()["dash"]
     scripts = " ".join(["'self'", *app.csp_hashes()])
-    policy =  "; ".join([
+    policy = "; ".join([
         "default-src 'self'", f"script-src {scripts}", "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data: blob:", "font-src 'self' data:", "connect-src 'self'",
         "object-src 'none'", "base-uri 'self'", "form-action 'self'", "frame-ancestors 'none'",
@@ -196,10 +197,7 @@ def page_language() -> str:
 
 @bp.after_request
 def _keep_language(response: flask.Response) -> flask.Response:
-    if flask.request.args.get("lang") in LANGUAGES:
-        response.set_cookie(LANGUAGE_COOKIE, flask.request.args["lang"], max_age=365 * 24 * 3600, samesite="Lax",
-                            httponly=True)
-    return response
+    return remember_language(response, flask.request.args.get("lang"))
 
 
 def page_values(language: str, **values) -> dict:
@@ -250,31 +248,33 @@ def _password_form(token: str, purpose: str):
     language = page_language()
     link = accounts.open_link(db(), token, purpose)
     if link is None:
-        return flask.render_template("auth/message.html", **page_values(language, message=t("auth.link_invalid", language),
-                                                                  home=False)), 404
+        return flask.render_template("auth/message.html", **page_values(
+            language, message=t("auth.link_invalid", language), home=False)), 404
     user = accounts.find(db(), user_id=link.user_id) if link.user_id is not None else None
     values = {"purpose": purpose, "user": user}
     if flask.request.method == "GET":
         return flask.render_template("auth/password.html", **page_values(language, **values))
     form = flask.request.form
-    password = form.get("password", "")
+    password, username = form.get("password", ""), form.get("username", "")
     try:
+        # every check before the link is spent: a rejected form leaves the link usable
         if password != form.get("confirm", ""):
-            raise accounts.AccountError(t("auth.mismatch", language))
-        if len(password) < accounts.MIN_PASSWORD:
-            raise accounts.AccountError(t("auth.too_short", language, length=accounts.MIN_PASSWORD))
-        if not accounts.use_link(db(), link.id):
-            raise accounts.AccountError(t("auth.link_invalid", language))
+            raise accounts.AccountError("auth.mismatch")
+        accounts.check_new_password(password)
         if purpose == "setup":
-            user_id = accounts.add(db(), form.get("username", ""), "admin",
-                                   display_name=form.get("display_name") or None)
-            audit.record(db(), "user_add", actor="setup-link", target=form.get("username", "").strip().lower(),
-                         ip=ip(), detail={"role": "admin"})
+            accounts.check_new(db(), username, "admin")
+        if not accounts.use_link(db(), link.id):
+            raise accounts.AccountError("auth.link_invalid")
+        if purpose == "setup":
+            user_id = accounts.add(db(), username, "admin", display_name=form.get("display_name") or None)
+            audit.record(db(), "user_add", actor="setup-link", target=username.strip().lower(), ip=ip(),
+                         detail={"role": "admin"})
         else:
             user_id = user.id
         accounts.set_password(db(), user_id, password)
     except accounts.AccountError as exc:
-        return flask.render_template("auth/password.html", **page_values(language, error=str(exc), **values)), 400
+        return flask.render_template("auth/password.html", **page_values(language, error=exc.text(language),
+                                                                         **values)), 400
     principal = for_user(accounts.find(db(), user_id=user_id))
     audit.record(db(), "password_set", actor=principal.label, target=principal.name, ip=ip())
     sign_in_as(principal)

@@ -314,3 +314,32 @@ def test_the_first_admin_is_made_through_a_one_time_link(tmp_path):
     assert accounts.authenticate(db, "root-admin", PASSWORD).id == user_id
     assert accounts.authenticate(db, "root-admin", PASSWORD + "x") is None
     assert accounts.find(db, user_id=user_id).password_hash.startswith("scrypt:")
+
+
+def test_a_rejected_one_time_form_leaves_its_link_usable(tmp_path, app, db):
+    token = accounts.issue_link(db, "setup")
+    client = app.server.test_client()
+    client.get(f"/setup/{token}")
+    refused = client.post(f"/setup/{token}", data={"username": "hai từ", "password": PASSWORD, "confirm": PASSWORD,
+                                                   "csrf_token": csrf(client)})
+    assert refused.status_code == 400 and "Tên đăng nhập là một từ" in refused.get_data(as_text=True)
+    assert accounts.open_link(db, token, "setup") is not None  # not spent by the bad form
+    short = client.post(f"/setup/{token}", data={"username": "x", "password": "short", "confirm": "short",
+                                                 "csrf_token": csrf(client)})
+    assert short.status_code == 400 and accounts.open_link(db, token, "setup") is not None
+    name = f"setup-{tmp_path.name[-6:]}".lower()
+    done = client.post(f"/setup/{token}", data={"username": name, "password": PASSWORD, "confirm": PASSWORD,
+                                                "csrf_token": csrf(client)})
+    assert done.status_code == 302 and accounts.find(db, username=name).role == "admin"
+    assert accounts.open_link(db, token, "setup") is None
+
+
+def test_account_errors_say_why_in_the_readers_language(db):
+    manage.add_user(db, ADMIN, "twice", "office")
+    with pytest.raises(accounts.AccountError) as refused:
+        manage.add_user(db, ADMIN, "twice", "office")
+    assert refused.value.text("vi") == "Tài khoản twice đã có."  # the admin screen
+    assert str(refused.value) == "User twice already exists."  # the CLI
+    with pytest.raises(accounts.AccountError) as merged:
+        manage.add_user(db, ADMIN, "old-unit", "unit", unit_code="GONE", known_units={"S-HUE"})
+    assert merged.value.text("vi") == "Không có đơn vị hiện hành mã GONE trong kho dữ liệu."

@@ -1,7 +1,6 @@
 -- Overdue open dossiers at the end of $as_of, oldest due first, with the working days
 -- since their effective due (0 for a dossier overdue only by its supplement requests).
--- Raw facts, always filtered by scope and bounded by $limit; one
--- page ($offset) of the rows matching the grid's filters, with their total.
+-- Raw facts, always filtered by scope; _page.sql bounds them to one page of the grid.
 with unit_codes as (
     -- the unit asked for and the units that roll up to it, resolved before the facts are read
     select r.unit_code, r.current_code
@@ -45,19 +44,9 @@ final as (
     join calendar_day as asof_day on asof_day.day = $as_of
     left join calendar_day as due_day
         on due_day.day = cast(o.effective_due_at as date) and o.effective_due_at < $as_of_end
-),
-
-filtered as (
-    select * from final
-    where ($q_dossier is null or contains(lower(dossier_id), lower($q_dossier)))
-        and ($q_procedure is null or contains(lower(procedure_code || ' ' || procedure_name_vi), lower($q_procedure)))
-        and ($q_status is null or status = $q_status)
-        and ($min_days is null or days_overdue >= $min_days)
-        and ($max_days is null or days_overdue <= $max_days)
 )
 
--- {order} is filled from the whitelist of warehouse/lists.py, never from input.
-select *, count(*) over () as total_rows
-from filtered
-order by {order}
-limit $limit offset $offset
+select * from final
+where ($q_dossier is null or contains(lower(dossier_id), lower($q_dossier)))
+    and ($q_procedure is null or contains(lower(procedure_code || ' ' || procedure_name_vi), lower($q_procedure)))
+    and ($q_status is null or status = $q_status)

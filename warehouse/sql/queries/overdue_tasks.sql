@@ -1,6 +1,6 @@
 -- Overdue tasks as of $as_of (not completed by then, due before it), oldest due first,
--- with the working days since their due date. Raw facts, filtered and bounded by $limit; one
--- page ($offset) of the rows matching the grid's filters, with their total.
+-- with the working days since their due date. Raw facts, always filtered by scope;
+-- _page.sql bounds them to one page of the grid.
 with overdue as (
     select t.*, r.current_code
     from tasks as t
@@ -28,18 +28,8 @@ final as (
     from overdue as o
     join calendar_day as asof_day on asof_day.day = $as_of
     join calendar_day as due_day on due_day.day = o.due_on
-),
-
-filtered as (
-    select * from final
-    where ($q_title is null or contains(lower(title || ' ' || coalesce(document_ref, '')), lower($q_title)))
-        and ($q_source is null or source = $q_source)
-        and ($min_days is null or days_overdue >= $min_days)
-        and ($max_days is null or days_overdue <= $max_days)
 )
 
--- {order} is filled from the whitelist of warehouse/lists.py, never from input.
-select *, count(*) over () as total_rows
-from filtered
-order by {order}
-limit $limit offset $offset
+select * from final
+where ($q_title is null or contains(lower(title || ' ' || coalesce(document_ref, '')), lower($q_title)))
+    and ($q_source is null or source = $q_source)
