@@ -14,7 +14,9 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import SettingsError, load_settings
+from dashboard import formatting as fmt
 from dashboard.auth import accounts, kiosk, manage
+from dashboard.auth.audit import utc
 from dashboard.auth.roles import ROLES, Principal
 from dashboard.auth.store import open_db
 from warehouse import reference
@@ -50,6 +52,23 @@ def _known_units(settings) -> set[str] | None:
     return set(table.loc[table["is_current"], "unit_code"])
 
 
+def _show(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """A table on a terminal; tab-separated lines, nothing cut or wrapped, for a script."""
+    if out.is_terminal:
+        table = Table(*headers)
+        for row in rows:
+            table.add_row(*row)
+        out.print(table)
+    else:
+        for row in (headers, *rows):
+            print("\t".join(row))
+
+
+def _when(value) -> str:
+    """A time of the app database (UTC) in Vietnam's time, as the screens show it."""
+    return fmt.moment(utc(value)) if value else ""
+
+
 def _fail(exc: Exception):
     err.print(f"[red]{exc}[/red]")
     raise typer.Exit(1) from None
@@ -77,11 +96,9 @@ def users_add(
 def users_list():
     """Every account, its role, unit and state."""
     _, db = _open()
-    table = Table("user", "name", "role", "unit", "active", "password set", "last sign-in")
-    for row in accounts.all_users(db):
-        table.add_row(row.username, row.display_name, row.role, row.unit_code or "", "yes" if row.active else "no",
-                      "yes" if row.password_hash else "no", str(row.last_sign_in_at or ""))
-    out.print(table)
+    _show(("user", "name", "role", "unit", "active", "password set", "last sign-in"),
+          [(row.username, row.display_name, row.role, row.unit_code or "", "yes" if row.active else "no",
+            "yes" if row.password_hash else "no", _when(row.last_sign_in_at)) for row in accounts.all_users(db)])
 
 
 def _set_active(username: str, active: bool) -> None:
@@ -131,10 +148,9 @@ def kiosk_add(name: Annotated[str, typer.Argument(help="Where the screen is, e.g
 @kiosks.command("list")
 def kiosk_list():
     _, db = _open()
-    table = Table("id", "name", "created by", "created", "revoked")
-    for row in kiosk.all_tokens(db):
-        table.add_row(str(row.id), row.name, row.created_by, str(row.created_at), str(row.revoked_at or ""))
-    out.print(table)
+    _show(("id", "name", "created by", "created", "revoked"),
+          [(str(row.id), row.name, row.created_by, _when(row.created_at), _when(row.revoked_at))
+           for row in kiosk.all_tokens(db)])
 
 
 @kiosks.command("revoke")

@@ -37,9 +37,7 @@ def _accounts(settings) -> tuple[str, int, str]:
     db = open_db(settings.app_db)
     password = secrets.token_urlsafe(18)
     for name, role in ACCOUNTS.items():
-        row = accounts.find(db, username=name)
-        user_id = row.id if row is not None else accounts.add(db, name, role, display_name="Ảnh chụp màn hình")
-        accounts.set_password(db, user_id, password)
+        accounts.ensure(db, name, role, password, display_name="Ảnh chụp màn hình")
     token_id, token = kiosk.add(db, "screenshots", created_by="screenshots")
     return password, token_id, token
 

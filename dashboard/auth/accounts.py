@@ -80,6 +80,15 @@ def check_new_password(password: str) -> None:
         raise AccountError("auth.too_short", length=MIN_PASSWORD)
 
 
+def ensure(db: Engine, username: str, role: str, password: str, *, display_name: str | None = None,
+           unit_code: str | None = None) -> int:
+    """A program's own account (screenshots, benchmarks, tests), made once, with this password."""
+    row = find(db, username=username)
+    user_id = row.id if row is not None else add(db, username, role, display_name=display_name, unit_code=unit_code)
+    set_password(db, user_id, password)
+    return user_id
+
+
 def set_active(db: Engine, username: str, active: bool) -> None:
     """Disabling also ends the account's open sessions (its epoch moves on)."""
     with db.begin() as connection:

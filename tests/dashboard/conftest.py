@@ -28,9 +28,7 @@ def ensure_user(settings, username: str, role: str, unit: str | None = None) -> 
     from dashboard.auth.store import open_db
 
     db = open_db(settings.app_db)
-    row = accounts.find(db, username=username)
-    user_id = row.id if row is not None else accounts.add(db, username, role, unit_code=unit)
-    accounts.set_password(db, user_id, PASSWORD)
+    accounts.ensure(db, username, role, PASSWORD, unit_code=unit)
     db.dispose()
     return username
 
