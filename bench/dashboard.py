@@ -30,10 +30,11 @@ Then, in this process (``dashboard.app.create_app``):
    HTTP cache), until the page content is in and every chart is drawn. The first load of a
    screen finds the server's cache cold, the others find it warm.
 
-Everything goes through sign-in as a browser's would: the bench's own analyst account
-``bench`` (made in the data dir's app database, a new random password each run) signs in
-through the form; layout functions run acting as an analyst. The gate's cost (one read of
-the app database per request) is in every HTTP figure.
+Everything goes through sign-in as a browser's would: the bench's own accounts, ``bench``
+(analyst: the desk screens and the wall) and ``bench-admin`` (the admin screens), made in
+the data dir's app database with a new random password each run, sign in through the
+form; layout functions run acting as the same role. The gate's cost (one read of the app
+database per request) is in every HTTP figure.
 
 Targets (from the issue): p95 <= 150 ms cold and <= 20 ms cached per callback; a page
 loaded in the browser in <= 2 s. The bench prints its figures; it asserts nothing.
@@ -63,10 +64,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import metrics as metrics_bench  # noqa: E402  (bench/metrics.py: the national-scale build)
 from config.settings import load_settings  # noqa: E402
-from dashboard.auth.roles import system  # noqa: E402
+from dashboard.auth.roles import SCREENS as SCREEN_NEEDS, system  # noqa: E402
 from dashboard.context import acting_as  # noqa: E402
-
-BENCH = system("bench", "analyst")  # what the in-process layout calls act as
 
 TODAY = metrics_bench.TODAY
 COLD_P95_MS, CACHED_P95_MS, PAGE_LOAD_S = 150, 20, 2.0
@@ -96,28 +95,41 @@ def stats(times: list[float]) -> tuple[float, float]:
 
 # --- in process: layouts and callbacks --------------------------------------------------------
 
-BENCH_USER = "bench"
+ACCOUNTS = {"analyst": "bench", "admin": "bench-admin"}  # the desk screens; the admin screens
+PRINCIPALS = {role: system("bench", role) for role in ACCOUNTS}  # what in-process layout calls act as
 
 
-def bench_account(settings) -> str:
-    """The bench's own analyst account (every desk screen, every unit), with a new random
-    password each run; the page callbacks are timed through sign-in like a browser's."""
+def role_of(path: str) -> str:
+    """The bench role that opens the screen at ``path`` (an administrator's screens need one)."""
+    import dash
+
+    name = next(p["name"] for p in dash.page_registry.values() if p["path"] == path.split("?")[0])
+    return "admin" if SCREEN_NEEDS[name] == "admin" else "analyst"
+
+
+def bench_accounts(settings) -> str:
+    """The bench's own accounts, with a new random password each run; screens are timed
+    through sign-in like a browser's."""
     from dashboard.auth import accounts
     from dashboard.auth.store import open_db
 
     password = secrets.token_urlsafe(18)
-    accounts.ensure(open_db(settings.app_db), BENCH_USER, "analyst", password, display_name="Benchmark")
+    db = open_db(settings.app_db)
+    for role, name in ACCOUNTS.items():
+        accounts.ensure(db, name, role, password, display_name="Benchmark")
     return password
 
 
-def sign_in(client, password: str) -> None:
+def sign_in(client, username: str, password: str):
     """Sign a Flask test client in through the form, then send the CSRF header as Dash does."""
     client.get("/login")
     token = client.get_cookie("_csrf_token").value
-    answer = client.post("/login", data={"username": BENCH_USER, "password": password, "csrf_token": token})
+    answer = client.post("/login", data={"username": username, "password": password, "csrf_token": token})
     if answer.status_code != 302:
-        raise SystemExit(f"the bench could not sign in: HTTP {answer.status_code}")
+        raise SystemExit(f"the bench could not sign in as {username}: HTTP {answer.status_code}")
     client.environ_base["HTTP_X_CSRFTOKEN"] = client.get_cookie("_csrf_token").value
+    return client
+
 
 class Bench:
     def __init__(self, settings, runs: int, language: str):
@@ -129,9 +141,11 @@ class Bench:
         self.state = self.app.server.extensions["opscenter"]
         self.runs, self.language = runs, language
         self.headers = {"Cookie": f"opscenter_lang={language}"}
-        self.client = self.app.server.test_client()
-        self.password = bench_account(settings)
-        sign_in(self.client, self.password)  # the first request also has Dash set up its page routing
+        self.password = bench_accounts(settings)
+        # the first request also has Dash set up its page routing
+        self.clients = {role: sign_in(self.app.server.test_client(), name, self.password)
+                        for role, name in ACCOUNTS.items()}
+        self.client = self.clients["analyst"]
         self.dependencies = self.client.get("/_dash-dependencies", headers=self.headers).get_json()
         self.unit = pick_unit(self.state["reader"])
         self.pages = sorted(dash.page_registry.values(), key=lambda p: p["path"])
@@ -160,14 +174,14 @@ class Bench:
 
     def layout_call(self, page: dict, query: dict):
         def call():
-            with self.app.server.test_request_context(page["path"], headers=self.headers), acting_as(BENCH):
+            with self.app.server.test_request_context(page["path"], headers=self.headers), acting_as(PRINCIPALS[role_of(page["path"])]):
                 return page["layout"](**query)
         return call
 
     def content_dependency(self) -> dict:
         return next(d for d in self.dependencies if PAGES_CONTENT in d["output"])
 
-    def http_call(self, dependency: dict, inputs: list, state: list, changed: list[str]):
+    def http_call(self, dependency: dict, inputs: list, state: list, changed: list[str], role: str = "analyst"):
         """The POST the browser sends for ``dependency``; raises on an error answer."""
         outputs = [dict(zip(("id", "property"), part.rsplit(".", 1)))
                    for part in dependency["output"].strip(".").split("...")]
@@ -175,7 +189,7 @@ class Bench:
                 "inputs": inputs, "state": state, "changedPropIds": changed}
 
         def call():
-            response = self.client.post("/_dash-update-component", json=body, headers=self.headers)
+            response = self.clients[role].post("/_dash-update-component", json=body, headers=self.headers)
             if response.status_code not in (200, 204):
                 raise RuntimeError(f"{dependency['output']}: HTTP {response.status_code} "
                                    f"{response.get_data(as_text=True)[:300]}")
@@ -186,7 +200,8 @@ class Bench:
         search = f"?{urlencode(query)}" if query else ""
         inputs = [{"id": "_pages_location", "property": "pathname", "value": page["path"]},
                   {"id": "_pages_location", "property": "search", "value": search}]
-        return self.http_call(self.content_dependency(), inputs, [], ["_pages_location.pathname"])
+        return self.http_call(self.content_dependency(), inputs, [], ["_pages_location.pathname"],
+                              role_of(page["path"]))
 
     def screens(self):
         """(label, how, cold times, cached times) for every page, query and way of calling."""
@@ -372,12 +387,12 @@ TIMINGS = """() => {
 }"""
 
 
-def browser_session(browser, url: str, password: str) -> dict:
+def browser_session(browser, url: str, username: str, password: str) -> dict:
     """The cookies of a browser signed in through the form, for each timed load to start from."""
     context = browser.new_context()
     page = context.new_page()
     page.goto(url + "/login")
-    page.fill("#username", BENCH_USER)
+    page.fill("#username", username)
     page.fill("#password", password)
     page.click("#sign-in-form button[type=submit]")
     page.wait_for_url(lambda address: "/login" not in address)
@@ -393,14 +408,14 @@ def page_loads(url: str, paths: list[str], loads: int, language: str, password: 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            signed_in = browser_session(browser, url, password)
+            sessions = {role: browser_session(browser, url, name, password) for role, name in ACCOUNTS.items()}
             for path in paths:
                 times, errors, graphs, parts = [], [], 0, []
                 for _ in range(loads):
                     # a new context each time (no HTTP cache) with the signed-in session; the
                     # policy is bypassed for Playwright's waiting helper, which evaluates a string
                     context = browser.new_context(viewport={"width": 1440, "height": 900}, bypass_csp=True,
-                                                  storage_state=signed_in)
+                                                  storage_state=sessions[role_of(path)])
                     context.add_cookies([{"name": "opscenter_lang", "value": language, "url": url}])
                     page = context.new_page()
                     page.on("pageerror", lambda exc: errors.append(str(exc)))
