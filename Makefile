@@ -3,7 +3,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-SYSTEM_PACKAGES := chromium chromium-driver
+SYSTEM_PACKAGES := chromium chromium-driver poppler-utils fonts-liberation2 fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0
 
 .PHONY: run test screenshots system-deps clean
 

@@ -10,7 +10,7 @@ import dash_mantine_components as dmc
 from dash import Dash, dcc, html
 
 import layouts
-from dashboard import context, data, live, navigation
+from dashboard import context, data, exports, live, navigation
 from dashboard.auth import web
 from dashboard.auth.store import open_db
 from dashboard.cache import make_cache
@@ -111,6 +111,7 @@ def create_app(settings, reader: Reader | None = None) -> Dash:
     navigation.register_callbacks(app)
     navigation.register_routes(app.server)
     live.register_routes(app.server)
+    exports.register_routes(app.server)
     app.layout = _frame
     web.init_app(app, settings)
     return app

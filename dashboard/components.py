@@ -8,6 +8,7 @@ import logging
 
 import dash
 import dash_mantine_components as dmc
+import flask
 from dash import dcc, html
 from dash._utils import to_json
 
@@ -212,8 +213,10 @@ def screen(render=None, *, cache: bool = True):
     def decorate(render):
         def layout(**query):
             language = context.language()
-            if (no := refusal(dash.page_registry[render.__module__]["name"], language)) is not None:
+            name = dash.page_registry[render.__module__]["name"]
+            if (no := refusal(name, language)) is not None:
                 return no
+            flask.g.opscenter_page = (name, query)
             who = context.principal()
             today = context.today()
             build = lambda: render(from_query(query, today), language)  # noqa: E731
@@ -232,6 +235,12 @@ def screen(render=None, *, cache: bool = True):
         return layout
 
     return decorate(render) if render is not None else decorate
+
+
+def current_page() -> tuple[str, dict] | None:
+    """The screen being built and its URL query (set by ``screen``), for the links that
+    download its tables and charts; None outside a screen (the wall, the weekly brief)."""
+    return flask.g.get("opscenter_page") if flask.has_app_context() else None
 
 
 def table(columns: list[tuple[str, bool]], rows: list[list], table_id: str) -> html.Table:

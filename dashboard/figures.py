@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from dash import dcc
+from dash import dcc, html
 
-from dashboard import formatting as fmt, theme
+from dashboard import exports, formatting as fmt, theme
 
 FONT = '"Noto Sans", "DejaVu Sans", "Segoe UI", Roboto, Arial, sans-serif'
 LIGHT = {"ink": "#1b1f24", "muted": "#4a5360", "grid": "#dde2e7"}
@@ -36,6 +36,9 @@ def styled(fig: go.Figure, language: str, *, dark: bool = False, height: int | N
     )
     fig.update_xaxes(gridcolor=colours["grid"], zerolinecolor=colours["grid"], automargin=True)
     fig.update_yaxes(gridcolor=colours["grid"], zerolinecolor=colours["grid"], automargin=True)
+    # without Plotly's template a bar's pattern replaces its colour (on a transparent ground)
+    # instead of lying over it: the patterned bars would vanish
+    fig.update_traces(marker_pattern_fillmode="overlay", selector={"type": "bar"})
     return fig
 
 
@@ -94,9 +97,10 @@ def heatmap(values: pd.DataFrame, texts: pd.DataFrame, hrefs: pd.DataFrame, lang
     return styled(fig, language, dark=dark, height=height or max(260, 26 * len(values) + 80))
 
 
-def graph(fig: go.Figure, name: str, *, drill: bool = False) -> dcc.Graph:
-    """A figure on a page; ``drill`` makes a click on a mark follow its ``customdata`` URL."""
-    return dcc.Graph(
+def graph(fig: go.Figure, name: str, *, drill: bool = False):
+    """A figure on a page; ``drill`` makes a click on a mark follow its ``customdata`` URL.
+    Below it, the links that download it as PNG and SVG, for who may export the screen."""
+    chart = dcc.Graph(
         id={"type": "drill", "name": name} if drill else name,
         figure=fig,
         config={"displayModeBar": False},
@@ -104,3 +108,5 @@ def graph(fig: go.Figure, name: str, *, drill: bool = False) -> dcc.Graph:
         style={"height": f"{fig.layout.height or 360}px"},
         className="graph drillable" if drill else "graph",
     )
+    downloads = exports.chart_links(name)
+    return chart if downloads is None else html.Div([chart, downloads], className="graph-box")

@@ -7,9 +7,10 @@ right again and writes the audit log, so a crafted callback does no more than th
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from dashboard import components as ui, context, data, formatting as fmt
+from dashboard import components as ui, context, data, exports, formatting as fmt
 from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.audit import utc
 from dashboard.auth.roles import ROLES
@@ -33,42 +34,70 @@ def _unit_label(code: str | None, language: str) -> str:
     return f"{data.unit_name(code, language, short=True)} ({code})"
 
 
-def users_table(language: str) -> html.Table:
+@exports.table("access-users", screen=SCREEN, filters=())
+def users_sheet(view: View | None, language: str) -> exports.Sheet:
+    """Every account: role, unit, whether it is active and has a password, its last sign-in."""
+    context.require("admin")
+    users = accounts.all_users(context.db())
+    rows = pd.DataFrame({
+        "username": [row.username for row in users], "name": [row.display_name for row in users],
+        "role": [t(f"role.{row.role}", language) for row in users],
+        "unit": [_unit_label(row.unit_code, language) for row in users],
+        "state": [t("access.state.active" if row.active else "access.state.disabled", language)
+                  for row in users],
+        "password": [t("access.password.set" if row.password_hash else "access.password.unset", language)
+                     for row in users],
+        "last": [utc(row.last_sign_in_at) if row.last_sign_in_at else None for row in users],
+        "active": [row.active for row in users],
+    })
+    return exports.Sheet(t("access.users.title", language), [
+        exports.Column(key, t(f"access.col.{key}", language), "datetime" if key == "last" else "text")
+        for key in ("username", "name", "role", "unit", "state", "password", "last")], rows)
+
+
+def users_table(language: str) -> html.Div:
+    sheet = users_sheet(None, language)
     rows = []
-    for row in accounts.all_users(context.db()):
+    for cells, row in zip(sheet.written_rows(language), sheet.rows.itertuples()):
         toggle = "enable" if not row.active else "disable"
-        rows.append([
-            row.username, row.display_name, t(f"role.{row.role}", language), _unit_label(row.unit_code, language),
-            t("access.state.active" if row.active else "access.state.disabled", language),
-            t("access.password.set" if row.password_hash else "access.password.unset", language),
-            fmt.moment(utc(row.last_sign_in_at), language) if row.last_sign_in_at else "",
-            html.Td([
-                html.Button(t(f"access.action.{toggle}", language), className="small-button",
-                            id={"type": "access-user", "action": toggle, "user": row.username}),
-                html.Button(t("access.action.reset", language), className="small-button",
-                            id={"type": "access-user", "action": "reset", "user": row.username}),
-            ], className="actions"),
-        ])
-    columns = [(t(f"access.col.{key}", language), False)
-               for key in ("username", "name", "role", "unit", "state", "password", "last", "actions")]
-    return ui.table(columns, rows, "access-users-table")
+        rows.append(cells + [html.Td([
+            html.Button(t(f"access.action.{toggle}", language), className="small-button",
+                        id={"type": "access-user", "action": toggle, "user": row.username}),
+            html.Button(t("access.action.reset", language), className="small-button",
+                        id={"type": "access-user", "action": "reset", "user": row.username}),
+        ], className="actions")])
+    columns = sheet.headers() + [(t("access.col.actions", language), False)]
+    return html.Div([ui.table(columns, rows, "access-users-table"), exports.links("access-users")])
+
+
+@exports.table("access-kiosk", screen=SCREEN, filters=())
+def kiosk_sheet(view: View | None, language: str) -> exports.Sheet:
+    """Every kiosk token: its wall's name, who made it and when, whether it is revoked."""
+    context.require("admin")
+    tokens = kiosk.all_tokens(context.db())
+    rows = pd.DataFrame({
+        "id": [str(row.id) for row in tokens], "name": [row.name for row in tokens],
+        "by": [row.created_by for row in tokens], "created": [utc(row.created_at) for row in tokens],
+        "state": [fmt.moment(utc(row.revoked_at), language) if row.revoked_at
+                  else t("access.state.active", language) for row in tokens],
+        "token": [row.id for row in tokens], "revoked": [bool(row.revoked_at) for row in tokens],
+    })
+    kinds = {"created": "datetime"}
+    return exports.Sheet(t("access.kiosk.title", language), [
+        exports.Column(key, t(f"access.kiosk.col.{key}", language), kinds.get(key, "text"))
+        for key in ("id", "name", "by", "created", "state")], rows)
 
 
 def kiosk_table(language: str):
-    rows = []
-    for row in kiosk.all_tokens(context.db()):
-        rows.append([
-            str(row.id), row.name, row.created_by, fmt.moment(utc(row.created_at), language),
-            fmt.moment(utc(row.revoked_at), language) if row.revoked_at else t("access.state.active", language),
-            html.Td(None if row.revoked_at else html.Button(
-                t("access.action.revoke", language), className="small-button",
-                id={"type": "access-kiosk", "token": row.id}), className="actions"),
-        ])
-    if not rows:
+    sheet = kiosk_sheet(None, language)
+    if sheet.rows.empty:
         return ui.empty(t("access.kiosk.none", language), "access-kiosk")
-    columns = [(t(f"access.kiosk.col.{key}", language), False)
-               for key in ("id", "name", "by", "created", "state", "actions")]
-    return ui.table(columns, rows, "access-kiosk-table")
+    rows = [cells + [html.Td(None if row.revoked else html.Button(
+        t("access.action.revoke", language), className="small-button",
+        id={"type": "access-kiosk", "token": row.token}), className="actions")]
+        for cells, row in zip(sheet.written_rows(language), sheet.rows.itertuples())]
+    columns = sheet.headers() + [(t("access.kiosk.col.actions", language), False)]
+    return html.Div([ui.table(columns, rows, "access-kiosk-table"), exports.links("access-kiosk")])
 
 
 def _link(text: str, url: str):

@@ -6,23 +6,27 @@ from __future__ import annotations
 import json
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components as ui, context, formatting as fmt
+from dashboard import components as ui, context, exports, formatting as fmt
 from dashboard.auth import audit
 from dashboard.i18n import t
 from dashboard.state import View
 
 SCREEN = "audit"
 PAGE = 100
+EXPORT_ROWS = 50_000  # the most entries one file holds
 OUTCOMES = ("ok", "failed", "refused", "throttled")
+COLUMNS = ("at", "actor", "action", "outcome", "target", "ip", "detail")
 
 
-def entries(action: str | None, actor: str | None, outcome: str | None, offset: int) -> tuple[list[dict], int]:
+def entries(action: str | None, actor: str | None, outcome: str | None, offset: int,
+            limit: int = PAGE) -> tuple[list[dict], int]:
     """One page of the log, for administrators only (checked here, where it is read)."""
     context.require("admin")
     return audit.read(context.db(), action=action or None, actor=(actor or "").strip() or None,
-                      outcome=outcome or None, limit=PAGE, offset=offset)
+                      outcome=outcome or None, limit=limit, offset=offset)
 
 
 def _detail(text: str | None) -> str:
@@ -31,18 +35,43 @@ def _detail(text: str | None) -> str:
     return ", ".join(f"{key}: {value}" for key, value in json.loads(text).items() if value is not None)
 
 
-def _table(rows: list[dict], total: int, offset: int, language: str):
+def _sheet(rows: list[dict], language: str, notes: tuple[str, ...] = ()) -> exports.Sheet:
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame = frame.assign(action=frame["action"].map(lambda a: t(f"audit.action.{a}", language)),
+                         outcome=frame["outcome"].map(lambda o: t(f"audit.outcome.{o}", language)),
+                         detail=frame["detail"].map(_detail, na_action="ignore"))
+    return exports.Sheet(t("audit.title", language), [
+        exports.Column(key, t(f"audit.col.{key}", language), "datetime" if key == "at" else "text")
+        for key in COLUMNS], frame, notes=notes)
+
+
+@exports.table("audit-log", screen=SCREEN, filters=(), params=("action", "outcome", "actor"))
+def log_sheet(view: View, language: str, action: str | None = None, outcome: str | None = None,
+              actor: str | None = None) -> exports.Sheet:
+    """The entries matching the screen's filters, newest first, at most ``EXPORT_ROWS``."""
+    action = action if action in audit.ACTIONS else None
+    outcome = outcome if outcome in OUTCOMES else None
+    rows, total = entries(action, actor, outcome, 0, limit=EXPORT_ROWS)
+    notes = [f"{t('audit.col.action', language)}: {t(f'audit.action.{action}', language)}"] if action else []
+    if outcome:
+        notes.append(f"{t('audit.col.outcome', language)}: {t(f'audit.outcome.{outcome}', language)}")
+    if actor:
+        notes.append(f"{t('audit.col.actor', language)}: {actor}")
+    if total > len(rows):
+        notes.append(t("exports.cut", language, shown=fmt.count(len(rows), language),
+                       total=fmt.count(total, language)))
+    return _sheet(rows, language, tuple(notes))
+
+
+def _table(rows: list[dict], total: int, offset: int, language: str, filters: dict):
     if not rows:
         return ui.empty(t("audit.empty", language), "audit")
-    columns = [(t(f"audit.col.{key}", language), False)
-               for key in ("at", "actor", "action", "outcome", "target", "ip", "detail")]
-    body = [[fmt.moment(row["at"], language), row["actor"], t(f"audit.action.{row['action']}", language),
-             t(f"audit.outcome.{row['outcome']}", language), row["target"] or "", row["ip"] or "",
-             _detail(row["detail"])] for row in rows]
+    sheet = _sheet(rows, language)
     shown = t("audit.shown", language, first=fmt.count(offset + 1, language),
               last=fmt.count(offset + len(rows), language), total=fmt.count(total, language))
     return html.Div([html.Div(shown, className="section-note", id="audit-shown"),
-                     ui.table(columns, body, "audit-table")])
+                     ui.table(sheet.headers(), sheet.written_rows(language), "audit-table"),
+                     exports.links("audit-log", **filters)])
 
 
 def _filters(language: str):
@@ -65,7 +94,8 @@ def layout(view: View, language: str):
     rows, total = entries(None, None, None, 0)
     return ui.page(view, SCREEN, language, [ui.section(
         t("audit.title", language), html.P(t("audit.note", language), className="section-note"),
-        _filters(language), html.Div(_table(rows, total, 0, language), id="audit-entries"), name="audit")],
+        _filters(language), html.Div(_table(rows, total, 0, language, {}), id="audit-entries"),
+        name="audit")],
         controls=())
 
 
@@ -86,7 +116,8 @@ def show(action, outcome, actor, _newer, _older, offset):
     if offset and offset >= total:  # past the oldest entry: stay on the last page
         offset = max(0, offset - PAGE)
         rows, total = entries(action, actor, outcome, offset)
-    return _table(rows, total, offset, context.language()), offset
+    filters = {"action": action, "outcome": outcome, "actor": actor}
+    return _table(rows, total, offset, context.language(), filters), offset
 
 
 dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import components as ui, data, figures, formatting as fmt, theme
+from dashboard import components as ui, data, exports, figures, formatting as fmt, theme
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY, Period
@@ -139,16 +139,30 @@ def _category_curve(view: View, year: Period, language: str):
 
 # --- units ------------------------------------------------------------------------------
 
-def unit_rows(view: View, year: Period, language: str) -> pd.DataFrame:
-    """One row per unit with a plan, worst gap to the target first (ties by code)."""
+@exports.table("budget-units", screen="budget")
+def units_sheet(view: View, language: str) -> exports.Sheet:
+    """Each unit with a plan in the fiscal year: plan, disbursed, rate, target and gap,
+    worst gap to the target first (ties by code)."""
+    year = fiscal_year(view)
     units = data.metric(METRIC, year, by=("unit",), as_of=year.end, **_options(view))
     units = units[units["denominator"] > 0].sort_values(["gap_pp", "unit_code"], kind="stable")
+    rows = units.assign(unit=[data.unit_name(code, language) for code in units["unit_code"]])
+    return exports.Sheet(t("exports.title.budget-units", language, year=year.end.year), exports.columns(
+        language, ("unit", "rankings.col.unit"), ("unit_code", "exports.col.unit_code"),
+        ("denominator", "exports.col.plan", "money"), ("numerator", "exports.col.disbursed", "money"),
+        ("value", "budget.line.disbursed", "percent"), ("target", "budget.line.target", "percent"),
+        ("gap_pp", "exports.col.gap", "decimal"),
+    ), rows.reset_index(drop=True))
+
+
+def unit_rows(view: View, language: str) -> pd.DataFrame:
+    """The bars of ``units_sheet``: one per unit, with the values written on them."""
     rows = []
-    for row in units.itertuples():
+    for row in units_sheet(view, language).rows.itertuples():
         status = theme.status(row.gap_pp, "gap_pp")
         rows.append({
             "unit_code": row.unit_code,
-            "label": data.unit_name(row.unit_code, language),
+            "label": row.unit,
             "value": row.value,
             "target": row.target,
             "text": t("budget.bar.text", language, status=theme.STATUS_GLYPH[status],
@@ -165,7 +179,7 @@ def unit_rows(view: View, year: Period, language: str) -> pd.DataFrame:
 
 def _units(view: View, year: Period, language: str):
     title = t("budget.units.title", language)
-    rows = unit_rows(view, year, language)
+    rows = unit_rows(view, language)
     if rows.empty:
         return ui.section(title, ui.empty(t("budget.no_plan", language, year=year.end.year), "budget-units"),
                           name="budget-units")
@@ -191,7 +205,8 @@ def _units(view: View, year: Period, language: str):
     ticks = [x / 10 for x in range(0, int(top * 10) + 2, 2)]
     fig.update_xaxes(tickvals=ticks)
     fig.update_layout(showlegend=True)
-    return ui.section(title, figures.graph(fig, "budget-units", drill=True), name="budget-units",
+    return ui.section(title, figures.graph(fig, "budget-units", drill=True), exports.links("budget-units"),
+                      name="budget-units",
                       note=t("budget.units.note", language, date=fmt.day(year.end, language)))
 
 

@@ -17,7 +17,7 @@ import dash_mantine_components as dmc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import components as ui, context, formatting as fmt
+from dashboard import components as ui, context, exports, formatting as fmt
 from dashboard.cache import cached
 from dashboard.i18n import t
 from dashboard.state import View
@@ -68,13 +68,6 @@ def duration(minutes: float, language: str) -> str:
     return t(f"data_status.span.minute{plural}", language, n=fmt.count(minutes, language))
 
 
-def _moment(value, language: str) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return fmt.NO_DATA
-    stamp = pd.Timestamp(value)
-    return fmt.moment(stamp.to_pydatetime(), language)
-
-
 def _watermark(value, language: str) -> str:
     """A watermark as the source gave it; a date-time one in the reader's format."""
     if value in (None, ""):
@@ -118,41 +111,66 @@ def _table(headers: list[str], rows: list, name: str) -> dmc.Table:
     ], id=name, striped=True, highlightOnHover=True, withTableBorder=True, className="data-table")
 
 
-def _source_rows(sources: list[dict], now: datetime, language: str) -> list:
+SOURCE_KEYS = ("source_name", "dataset_name", "level", "words", "stale", "last_run_at", "run_status",
+               "last_success_at", "limit", "watermark_text", "last_error")
+
+
+@exports.table("data-sources", screen="data", filters=())
+def sources_sheet(view: View, language: str) -> exports.Sheet:
+    """Each source's freshness, last run and success, limit, watermark and last error, as now."""
+    now = context.now().replace(tzinfo=None)
+    rows = pd.DataFrame([{
+        **source, "dataset_name": dataset_label(source.get("dataset"), language),
+        **dict(zip(("level", "words"), freshness_status(source, now, language))),
+        "run_status": run_status(source["last_status"], language) if source.get("last_status") else None,
+        "limit": duration(source.get("freshness_minutes") or 0, language),
+        "watermark_text": _watermark(source.get("watermark"), language),
+    } for source in _sources(now)], columns=SOURCE_KEYS)
+    label = lambda key: t(f"data_status.col.{key}", language)  # noqa: E731
+    column = exports.Column
+    return exports.Sheet(t("exports.title.data-sources", language), [
+        column("source_name", label("source")), column("dataset_name", label("dataset")),
+        column("words", label("status")), column("last_run_at", label("last_run"), "datetime"),
+        column("run_status", t("exports.col.last_status", language)),
+        column("last_success_at", label("last_success"), "datetime"), column("limit", label("limit")),
+        column("watermark_text", label("watermark")), column("last_error", label("last_error")),
+    ], rows)
+
+
+def _source_rows(sheet: exports.Sheet, language: str) -> list:
+    written = sheet.texts(language)
     rows = []
-    for source in sources:
-        level, words = freshness_status(source, now, language)
-        last = _moment(source.get("last_run_at"), language)
-        if source.get("last_status"):
-            last = f"{last} · {run_status(source['last_status'], language)}"
+    for number, source in enumerate(sheet.rows.itertuples()):
+        last = written["last_run_at"][number]
+        if written["run_status"][number]:
+            last = f"{last} · {written['run_status'][number]}"
         rows.append(dmc.TableTr([
-            dmc.TableTd([html.Div(source["source_name"], className="source-name"),
-                         html.Div(dataset_label(source.get("dataset"), language), className="muted")]),
-            dmc.TableTd(html.Span(words, className=f"status status-{level}",
-                                  id=f"data-source-{source['source_name']}-status")),
+            dmc.TableTd([html.Div(source.source_name, className="source-name"),
+                         html.Div(source.dataset_name, className="muted")]),
+            dmc.TableTd(html.Span(source.words, className=f"status status-{source.level}",
+                                  id=f"data-source-{source.source_name}-status")),
             dmc.TableTd(last),
-            dmc.TableTd(_moment(source.get("last_success_at"), language)),
-            dmc.TableTd(duration(source.get("freshness_minutes") or 0, language)),
-            dmc.TableTd(_watermark(source.get("watermark"), language)),
-            dmc.TableTd(source.get("last_error") or fmt.NO_DATA, className="error-text"),
-        ], id=f"data-source-{source['source_name']}", className="source-stale" if source["stale"] else None))
+            dmc.TableTd(written["last_success_at"][number]),
+            dmc.TableTd(source.limit),
+            dmc.TableTd(source.watermark_text),
+            dmc.TableTd(written["last_error"][number] or fmt.NO_DATA, className="error-text"),
+        ], id=f"data-source-{source.source_name}", className="source-stale" if source.stale else None))
     return rows
 
 
-def _sources_section(language: str):
-    now = context.now().replace(tzinfo=None)
-    sources = _sources(now)
+def _sources_section(view: View, language: str):
+    sheet = sources_sheet(view, language)
     title = t("data_status.sources", language)
-    if not sources:
+    if sheet.rows.empty:
         return ui.section(title, ui.empty(t("data_status.sources.none", language), "data-sources"),
                           name="data-sources")
-    stale = sum(1 for s in sources if s["stale"])
-    summary = t("data_status.summary", language, count=fmt.count(len(sources), language),
-                stale=fmt.count(stale, language))
+    summary = t("data_status.summary", language, count=fmt.count(len(sheet.rows), language),
+                stale=fmt.count(int(sheet.rows["stale"].sum()), language))
     headers = [t(f"data_status.col.{c}", language) for c in
                ("source", "status", "last_run", "last_success", "limit", "watermark", "last_error")]
     return ui.section(title, html.Div(summary, className="data-summary", id="data-summary"),
-                      _table(headers, _source_rows(sources, now, language), "data-sources"),
+                      _table(headers, _source_rows(sheet, language), "data-sources"),
+                      exports.links("data-sources"),
                       name="data-sources", note=t("data_status.sources.note", language))
 
 
@@ -182,26 +200,32 @@ def _grid(name: str, columns: list[dict], rows: list[dict], language: str, heigh
     )
 
 
-def run_rows(frame: pd.DataFrame, language: str) -> list[dict]:
-    """The run log as the grid shows it: times and words formatted, counts as numbers."""
-    table = pd.DataFrame({
-        "started_at": frame["started_at"].map(lambda v: _moment(v, language)),
-        "source": [name if isinstance(name, str) and name else _source_label(source)
-                   for name, source in zip(frame["source_name"], frame["source"])],
-        "dataset": frame["dataset"].map(lambda v: dataset_label(v, language)),
-        "status": frame["status"].map(lambda v: run_status(v, language)),
-        "rows_read": frame["rows_read"], "rows_loaded": frame["rows_loaded"],
-        "rows_unchanged": frame["rows_unchanged"], "rows_quarantined": frame["rows_quarantined"],
-        "duration_s": frame["duration_s"].round(1),
-        "error": frame["error"].fillna(""),
-    })
-    return table.astype(object).where(table.notna(), None).to_dict("records")
-
-
-def _runs_section(language: str):
+@exports.table("data-runs", screen="data", filters=())
+def runs_sheet(view: View, language: str) -> exports.Sheet:
+    """The last runs: when, which source, what they read, loaded, left and set aside."""
     frame = _last_runs()
+    rows = frame.assign(
+        source=[name if isinstance(name, str) and name else _source_label(source)
+                for name, source in zip(frame["source_name"], frame["source"])],
+        dataset=frame["dataset"].map(lambda v: dataset_label(v, language)),
+        status=frame["status"].map(lambda v: run_status(v, language)),
+        duration_s=frame["duration_s"].round(1))
+    counts = ("rows_read", "rows_loaded", "rows_unchanged", "rows_quarantined")
+    return exports.Sheet(t("exports.title.data-runs", language), [
+        _column("started_at", language, "datetime"), _column("source", language),
+        _column("dataset", language), _column("status", language), *[_column(key, language, "count") for key in counts],
+        _column("duration_s", language, "decimal"), _column("error", language),
+    ], rows)
+
+
+def _column(key: str, language: str, kind: str = "text") -> exports.Column:
+    return exports.Column(key, t(f"data_status.col.{key}", language), kind)
+
+
+def _runs_section(view: View, language: str):
+    sheet = runs_sheet(view, language)
     title = t("data_status.runs", language, count=RUN_ROWS)
-    if frame.empty:
+    if sheet.rows.empty:
         return ui.section(title, ui.empty(t("data_status.runs.none", language), "data-runs"),
                           name="data-runs")
     columns = [
@@ -212,42 +236,61 @@ def _runs_section(language: str):
         _number_column("rows_unchanged", language), _number_column("rows_quarantined", language),
         _number_column("duration_s", language, digits=1), _text_column("error", language, 2),
     ]
-    return ui.section(title, _grid("data-runs-grid", columns, run_rows(frame, language), language, "440px"),
-                      name="data-runs", note=t("data_status.runs.note", language))
+    return ui.section(title, _grid("data-runs-grid", columns, sheet.records(language), language, "440px"),
+                      exports.links("data-runs"), name="data-runs", note=t("data_status.runs.note", language))
 
 
-def _counts_section(language: str):
+@exports.table("data-quarantine-counts", screen="data", filters=())
+def counts_sheet(view: View, language: str) -> exports.Sheet:
+    """Quarantined rows per dataset, and when the last was set aside."""
     counts = _quarantine_counts()
+    return exports.Sheet(t("exports.title.data-quarantine-counts", language), [
+        _column("dataset", language, "text"), _column("quarantined", language, "count"),
+        _column("last_at", language, "datetime"),
+    ], counts.assign(code=counts["dataset"], quarantined=counts["rows"],
+                     dataset=counts["dataset"].map(lambda v: dataset_label(v, language))))
+
+
+def _counts_section(view: View, language: str):
+    sheet = counts_sheet(view, language)
     title = t("data_status.quarantine", language)
-    if counts.empty:
+    if sheet.rows.empty:
         return ui.section(title, ui.empty(t("data_status.quarantine.none", language), "data-quarantine"),
                           name="data-quarantine")
+    written = sheet.texts(language)
     rows = [dmc.TableTr([
-        dmc.TableTd(dcc.Link(dataset_label(row.dataset, language),
-                             href=f"{PATH}?dataset={row.dataset}#panel-data-quarantined")),
-        dmc.TableTd(fmt.count(row.rows, language), className="num"),
-        dmc.TableTd(_moment(row.last_at, language)),
-    ], id=f"data-quarantine-{row.dataset}") for row in counts.itertuples()]
-    total = fmt.count(counts["rows"].sum(), language)
+        dmc.TableTd(dcc.Link(row.dataset, href=f"{PATH}?dataset={row.code}#panel-data-quarantined")),
+        dmc.TableTd(written["quarantined"][number], className="num"),
+        dmc.TableTd(written["last_at"][number]),
+    ], id=f"data-quarantine-{row.code}") for number, row in enumerate(sheet.rows.itertuples())]
+    total = fmt.count(sheet.rows["quarantined"].sum(), language)
     rows.append(dmc.TableTr([dmc.TableTd(html.Strong(t("data_status.total", language))),
                              dmc.TableTd(html.Strong(total), className="num"), dmc.TableTd("")]))
-    headers = [t(f"data_status.col.{c}", language) for c in ("dataset", "quarantined", "last_at")]
-    return ui.section(title, _table(headers, rows, "data-quarantine-counts"), name="data-quarantine",
-                      note=t("data_status.quarantine.note", language))
+    headers = [column.label for column in sheet.columns]
+    return ui.section(title, _table(headers, rows, "data-quarantine-counts"),
+                      exports.links("data-quarantine-counts"),
+                      name="data-quarantine", note=t("data_status.quarantine.note", language))
 
 
-def quarantine_rows(frame: pd.DataFrame, language: str) -> list[dict]:
-    return pd.DataFrame({
-        "quarantined_at": frame["quarantined_at"].map(lambda v: _moment(v, language)),
-        "dataset": frame["dataset"].map(lambda v: dataset_label(v, language)),
-        "source": frame["source"].map(_source_label),
-        "row_number": frame["row_number"],
-        "reason": frame["reason"],
-        "record": frame["record"],
-    }).to_dict("records")
+@exports.table("data-quarantined", screen="data", filters=(), params=("dataset",))
+def quarantined_sheet(view: View, language: str, dataset: str | None = None) -> exports.Sheet:
+    """The quarantined rows (of one dataset, when chosen) with the reason each was refused;
+    none for a reader of some units only, since a record may name any unit."""
+    dataset = dataset if dataset in DATASETS else None
+    frame = _quarantined(dataset)
+    if context.scope() is not None:
+        frame = frame.iloc[0:0]
+    rows = frame.assign(dataset=frame["dataset"].map(lambda v: dataset_label(v, language)),
+                        source=frame["source"].map(_source_label))
+    chosen = f"{t('data_status.filter.dataset', language)}: {dataset_label(dataset, language)}"
+    notes = (chosen,) if dataset else ()
+    return exports.Sheet(t("exports.title.data-quarantined", language), [
+        _column("quarantined_at", language, "datetime"), _column("dataset", language),
+        _column("source", language), _column("row_number", language, "count"), _column("reason", language), _column("record", language),
+    ], rows, notes=notes)
 
 
-def _quarantined_section(dataset: str | None, language: str):
+def _quarantined_section(view: View, dataset: str | None, language: str):
     title = t("data_status.quarantined", language, count=QUARANTINE_ROWS)
     picker = html.Div([
         html.Label(t("data_status.filter.dataset", language), className="chips-label",
@@ -260,8 +303,8 @@ def _quarantined_section(dataset: str | None, language: str):
     if context.scope() is not None:  # a record may name any unit: only readers of every unit see them
         return ui.section(title, ui.notice(t("data_status.quarantined.restricted", language), "warning"),
                           name="data-quarantined")
-    frame = _quarantined(dataset)
-    if frame.empty:
+    sheet = quarantined_sheet(view, language, dataset)
+    if sheet.rows.empty:
         reason = (t("data_status.quarantined.none_in", language, dataset=dataset_label(dataset, language))
                   if dataset else t("data_status.quarantine.none", language))
         return ui.section(title, picker, ui.empty(reason, "data-quarantined"), name="data-quarantined")
@@ -271,8 +314,9 @@ def _quarantined_section(dataset: str | None, language: str):
         _text_column("source", language, 1.3), _number_column("row_number", language),
         _text_column("reason", language, 2), _text_column("record", language, 3, cellClass="record-json"),
     ]
-    grid = _grid("data-quarantine-grid", columns, quarantine_rows(frame, language), language, "560px")
-    return ui.section(title, picker, grid, name="data-quarantined",
+    grid = _grid("data-quarantine-grid", columns, sheet.records(language), language, "560px")
+    return ui.section(title, picker, grid, exports.links("data-quarantined", dataset=dataset),
+                      name="data-quarantined",
                       note=t("data_status.quarantined.note", language, count=QUARANTINE_ROWS))
 
 
@@ -283,10 +327,10 @@ def _render(view: View, language: str, dataset: str | None, refused: str | None)
     if refused:
         body.append(ui.notice(t("filter.invalid", language, name="dataset", value=refused), "warning"))
     body += [
-        _sources_section(language),
-        _counts_section(language),
-        _runs_section(language),
-        _quarantined_section(dataset, language),
+        _sources_section(view, language),
+        _counts_section(view, language),
+        _runs_section(view, language),
+        _quarantined_section(view, dataset, language),
     ]
     return ui.page(view, "data", language, body, controls=())
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import components as ui, data, figures, formatting as fmt, periods, theme
+from dashboard import components as ui, data, exports, figures, formatting as fmt, periods, theme
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY, Period
@@ -202,29 +202,43 @@ def _fields(view: View, language: str):
 
 # -- Decision 766 ----------------------------------------------------------------------
 
-def _d766(view: View, language: str):
-    title = t("procedures.d766", language)
+@exports.table("procedures-d766", screen=SCREEN, filters=CONTROLS)
+def d766_sheet(view: View, language: str) -> exports.Sheet:
+    """The Decision 766 points the dossiers give, each with the rate it comes from."""
     rows = []
     for name in D766:
-        metric = REGISTRY[name]
         total = _total(name, view.period, view)
-        rate = total["numerator"] / total["denominator"] if total["denominator"] else None
-        rows.append([
-            html.Th(metric.label(language), scope="row", title=metric.description(language),
-                    className="row-head"),
-            html.Td(t("procedures.d766.of", language, value=fmt.decimal(total["value"], language),
-                      maximum=fmt.decimal(metric.points.maximum, language, 0)),
-                    className="num total nowrap", id=f"procedures-{name}"),
-            t("procedures.d766.rate", language, rate=fmt.percent(rate, language),
-              numerator=fmt.count(total["numerator"], language),
-              denominator=fmt.count(total["denominator"], language)),
-        ])
+        rows.append({"metric": name, "group": REGISTRY[name].label(language), "points": total["value"],
+                     "maximum": REGISTRY[name].points.maximum,
+                     "rate": total["numerator"] / total["denominator"] if total["denominator"] else None,
+                     "numerator": total["numerator"], "denominator": total["denominator"]})
+    return exports.Sheet(t("exports.title.procedures-d766", language), exports.columns(
+        language, ("group", "procedures.d766.col.group"), ("points", "exports.col.points", "decimal"),
+        ("maximum", "exports.col.maximum", "count"), ("rate", "exports.col.rate", "percent"),
+        ("numerator", "exports.col.numerator", "count"), ("denominator", "exports.col.denominator", "count"),
+    ), pd.DataFrame(rows))
+
+
+def _d766(view: View, language: str):
+    title = t("procedures.d766", language)
+    sheet = d766_sheet(view, language)
+    written = sheet.texts(language)
+    rows = [[
+        html.Th(row.group, scope="row", title=REGISTRY[row.metric].description(language),
+                className="row-head"),
+        html.Td(t("procedures.d766.of", language, value=written["points"][number],
+                  maximum=written["maximum"][number]),
+                className="num total nowrap", id=f"procedures-{row.metric}"),
+        t("procedures.d766.rate", language, rate=written["rate"][number],
+          numerator=written["numerator"][number], denominator=written["denominator"][number]),
+    ] for number, row in enumerate(sheet.rows.itertuples())]
     rest = sum(points for _, points in D766_OTHER)
     other = html.Ul([html.Li(t("procedures.d766.other.item", language, group=t(f"procedures.d766.{key}", language),
                                  points=points)) for key, points in D766_OTHER])
     body = html.Div([
         ui.table([(t("procedures.d766.col.group", language), False), (t("procedures.d766.col.points", language), True),
                (t("procedures.d766.col.basis", language), True)], rows, "procedures-d766-table"),
+        exports.links("procedures-d766"),
         html.P(t("procedures.d766.other", language, rest=rest, total=D766_TOTAL), className="section-note",
                id="procedures-d766-other"),
         other,
@@ -290,21 +304,36 @@ def procedure_rows(view: View) -> pd.DataFrame:
                              ascending=[False, False, True, True], na_position="last").head(TOP)
 
 
+@exports.table("procedures-procedure", screen=SCREEN, filters=CONTROLS)
+def procedure_sheet(view: View, language: str) -> exports.Sheet:
+    """The procedures with the most late dossiers, by name and field."""
+    frame = procedure_rows(view)
+    rows = frame.assign(
+        name=[data.procedure_name(code, language) for code in frame["procedure_code"]],
+        field=[ui.field_label(field, language) if isinstance(field, str) else None
+               for field in frame["field"]])
+    counts = [(key, f"procedures.col.{key}", "count")
+              for key in ("handled", "on_time", "late", "overdue_open")]
+    return exports.Sheet(t("exports.title.procedures-procedure", language), exports.columns(
+        language, ("procedure_code", "procedures.col.code"), ("name", "exports.col.procedure"),
+        ("field", "procedures.col.field"), *counts, ("rate", "procedures.col.rate", "percent"),
+    ), rows)
+
+
 def _procedures(view: View, language: str):
     title = t("procedures.procedure", language)
-    rows = procedure_rows(view)
-    if rows.empty:
+    sheet = procedure_sheet(view, language)
+    if sheet.rows.empty:
         return ui.section(title, ui.empty(_no_dossiers(view, language), "procedures-procedure"),
                           name="procedures-procedure")
-    heads = ("code", "field", "handled", "on_time", "late", "overdue_open", "rate")
-    columns = [(t(f"procedures.col.{h}", language), h not in ("code", "field")) for h in heads]
-    cells = [[html.Span([html.B(row.procedure_code), " · ", data.procedure_name(row.procedure_code, language)]),
-              ui.field_label(row.field, language) if isinstance(row.field, str) else fmt.NO_DATA,
-              fmt.count(row.handled, language), fmt.count(row.on_time, language), fmt.count(row.late, language),
-              fmt.count(row.overdue_open, language),
-              f"{theme.STATUS_GLYPH[theme.status(row.rate, 'rate')]} {fmt.percent(row.rate, language)}"]
-             for row in rows.itertuples()]
-    return ui.section(title, ui.table(columns, cells, "procedures-procedure-table"), name="procedures-procedure",
+    written = sheet.texts(language)
+    columns = sheet.headers("procedure_code", "field", "handled", "on_time", "late", "overdue_open", "rate")
+    cells = [[html.Span([html.B(row.procedure_code), " · ", row.name]), row.field or fmt.NO_DATA,
+              *[written[key][number] for key in ("handled", "on_time", "late", "overdue_open")],
+              f"{theme.STATUS_GLYPH[theme.status(row.rate, 'rate')]} {written['rate'][number]}"]
+             for number, row in enumerate(sheet.rows.itertuples())]
+    return ui.section(title, ui.table(columns, cells, "procedures-procedure-table"),
+                      exports.links("procedures-procedure"), name="procedures-procedure",
                       note=" ".join([t("procedures.procedure.note", language, top=TOP), _scope_note(view, language),
                                      ui.status_legend(language)]))
 

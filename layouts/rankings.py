@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import components as ui, context, data, figures, formatting as fmt, theme
+from dashboard import components as ui, context, data, exports, figures, formatting as fmt, theme
 from dashboard.i18n import t
 from dashboard.state import KINDS, View
 from warehouse.ranking import COMPONENTS, load_weights
@@ -47,22 +47,39 @@ def _change_words(previous, current, language: str) -> str:
     return t(key, language, places=abs(places), previous=int(previous))
 
 
+@exports.table("rankings", screen="rankings")
+def ranking_sheet(view: View, language: str) -> exports.Sheet:
+    """The league table of the view's unit kind (of every kind when it has none)."""
+    ranking = data.metric("unit_ranking", view.period, kind=view.kind, structure=view.structure)
+    rows = ranking[["rank", "unit_code", "kind", "ranked", *SCORES, "previous_rank"]].assign(
+        unit=[data.unit_name(code, language) for code in ranking["unit_code"]],
+        kind_name=[t(f"kind.{kind}", language) for kind in ranking["kind"]],
+        change=[rank_change(p, r, language) for p, r in zip(ranking["previous_rank"], ranking["rank"])],
+        places=ranking["previous_rank"] - ranking["rank"])
+    return exports.Sheet(t("exports.title.rankings", language), exports.columns(
+        language, ("rank", "rankings.col.rank", "count"), ("unit", "rankings.col.unit"),
+        ("unit_code", "exports.col.unit_code"), ("kind_name", "filter.kind"),
+        ("composite", "rankings.col.composite", "decimal"),
+        *[(c, f"rankings.component.{c}", "decimal") for c in COMPONENTS],
+        ("previous_rank", "exports.col.previous_rank", "count"), ("places", "exports.col.places", "count"),
+    ), rows)
+
+
 def table_rows(ranking: pd.DataFrame, view: View, language: str) -> list[dict]:
-    """The grid's rows: numbers for sorting, their locale texts for display."""
+    """The grid's rows (from ``ranking_sheet``): numbers for sorting, their locale texts for display."""
     rows = []
     for row in ranking.itertuples():
-        name = data.unit_name(row.unit_code, language)
         href = view.href(ui.SCREENS["unit"], unit=row.unit_code, via="rankings")
         previous = None if pd.isna(row.previous_rank) else int(row.previous_rank)
         item = {
             "unit_code": row.unit_code,
             "rank": int(row.rank),
-            "unit": f"[{_md_escape(name)}]({href})",
-            "name": name,
+            "unit": f"[{_md_escape(row.unit)}]({href})",
+            "name": row.unit,
             "href": href,
             "previous_rank": previous,
             "rank_change": None if previous is None else previous - int(row.rank),
-            "rank_change_text": rank_change(previous, row.rank, language),
+            "rank_change_text": row.change,
             "rank_change_words": _change_words(previous, row.rank, language),
         }
         for score in SCORES:
@@ -111,7 +128,7 @@ def _grid(kind: str, rows: list[dict], language: str) -> dag.AgGrid:
 
 def _bars(kind: str, ranking: pd.DataFrame, view: View, language: str):
     rows = pd.DataFrame({
-        "label": [data.unit_name(code, language) for code in ranking["unit_code"]],
+        "label": list(ranking["unit"]),
         "value": ranking["composite"].astype("float64"),
         "status": [theme.status(v, "score") for v in ranking["composite"]],
         "href": [view.href(ui.SCREENS["unit"], unit=code, via="rankings") for code in ranking["unit_code"]],
@@ -140,8 +157,9 @@ def _kind_section(kind: str, ranking: pd.DataFrame, view: View, language: str) -
         return [ui.section(t("rankings.table.title", language, kind=label),
                            ui.empty(t("rankings.empty.kind", language, kind=label), f"rankings-{kind}"),
                            name=f"rankings-{kind}")]
-    table = ui.section(t("rankings.table.title", language, kind=label), _grid(kind, table_rows(part, view, language),
-                                                                              language),
+    table = ui.section(t("rankings.table.title", language, kind=label),
+                       _grid(kind, table_rows(part, view, language), language),
+                       exports.links("rankings", kind=kind),
                        name=f"rankings-{kind}", note=t("rankings.table.note", language, count=int(part["ranked"].iloc[0])))
     bars = ui.section(t("rankings.bars.title", language, kind=label), _bars(kind, part, view, language),
                       name=f"rankings-bars-{kind}", note=t("rankings.bars.note", language))
@@ -166,7 +184,7 @@ def _method(view: View, language: str):
 @ui.screen
 def layout(view: View, language: str):
     """Who leads and who lags, among units of the same kind."""
-    ranking = data.metric("unit_ranking", view.period, kind=view.kind, structure=view.structure)
+    ranking = ranking_sheet(view, language).rows
     kinds = (view.kind,) if view.kind else KINDS
     if ranking.empty:
         body = [ui.section(t("rankings.title", language), ui.empty(t("rankings.empty", language), "rankings"),

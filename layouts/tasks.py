@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import components as ui, data, figures, formatting as fmt, theme
+from dashboard import components as ui, data, exports, figures, formatting as fmt, theme
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY
@@ -31,6 +31,11 @@ GOOD, WATCH = (1 - limit for limit in theme.THRESHOLDS["rate"])  # overdue rate:
 
 def _options(view: View) -> dict:
     return {"kind": view.kind, "structure": view.structure, "as_of": view.period.end}
+
+
+def _as_of(view: View, language: str) -> str:
+    """What the files say of the tasks' day: they stand as at the period's end."""
+    return t("exports.as_of", language, date=fmt.day(view.period.end, language))
 
 
 def overdue_level(rate) -> str:
@@ -100,8 +105,22 @@ def _cards(view: View, language: str) -> html.Div:
 
 # -- by source -------------------------------------------------------------------------
 
+@exports.table("tasks-sources", screen=SCREEN)
+def sources_sheet(view: View, language: str) -> exports.Sheet:
+    """The tasks of each source in their four states, as of the period's end."""
+    frame = states(view)
+    keys = list(STATES) + ["assigned", "no_deadline"]
+    labels = ([t(f"tasks.state.{state}", language) for state in STATES]
+              + [t("tasks.col.assigned", language), t("tasks.col.no_deadline", language)])
+    rows = frame[keys].assign(source=[source_label(s, language) for s in frame.index]).reset_index(drop=True)
+    return exports.Sheet(t("exports.title.tasks-sources", language),
+                         [exports.Column("source", t("tasks.col.source", language))]
+                         + [exports.Column(key, label, "count") for key, label in zip(keys, labels)], rows,
+                         notes=(_as_of(view, language),))
+
+
 def _source_figure(frame: pd.DataFrame, language: str) -> go.Figure:
-    labels = [source_label(s, language) for s in frame.index][::-1]  # first source on top
+    labels = list(frame["source"])[::-1]  # first source on top
     fig = go.Figure()
     for state in STATES:
         colour, pattern = STATE_MARKS[state]
@@ -123,22 +142,18 @@ def _source_figure(frame: pd.DataFrame, language: str) -> go.Figure:
 
 def _sources(view: View, language: str):
     title = t("tasks.sources", language, date=fmt.day(view.period.end, language))
-    frame = states(view)
-    if frame.empty:
+    sheet = sources_sheet(view, language)
+    if sheet.rows.empty:
         return ui.section(title, ui.empty(t("tasks.none", language, date=fmt.day(view.period.end, language)),
                                           "tasks-sources"), name="tasks-sources")
-    columns = ([(t("tasks.col.source", language), False)]
-               + [(t(f"tasks.state.{state}", language), True) for state in STATES]
-               + [(t("tasks.col.assigned", language), True), (t("tasks.col.no_deadline", language), True)])
-    keys = list(STATES) + ["assigned", "no_deadline"]
-    rows = [[source_label(source, language)] + [fmt.count(row[k], language) for k in keys]
-            for source, row in frame.iterrows()]
-    total = frame[keys].sum()
-    rows.append([html.Th(t("tasks.col.total", language), scope="row", className="total")]
-                + [html.Td(fmt.count(total[k], language), className="num total") for k in keys])
-    return ui.section(title, figures.graph(_source_figure(frame, language), "tasks-sources"),
-                      ui.table(columns, rows, "tasks-sources-table"), name="tasks-sources",
-                      note=t("tasks.sources.note", language))
+    keys = [column.key for column in sheet.columns[1:]]
+    total = sheet.rows[keys].sum()
+    rows = sheet.written_rows(language) + [
+        [html.Th(t("tasks.col.total", language), scope="row", className="total")]
+        + [html.Td(fmt.count(total[k], language), className="num total") for k in keys]]
+    return ui.section(title, figures.graph(_source_figure(sheet.rows, language), "tasks-sources"),
+                      ui.table(sheet.headers(), rows, "tasks-sources-table"), exports.links("tasks-sources"),
+                      name="tasks-sources", note=t("tasks.sources.note", language))
 
 
 # -- by lead unit ----------------------------------------------------------------------
@@ -183,27 +198,46 @@ def overdue_list(view: View) -> pd.DataFrame:
     return frame.assign(lead=frame[code])
 
 
+@exports.table("tasks-list", screen=SCREEN)
+def list_sheet(view: View, language: str) -> exports.Sheet:
+    """The most overdue tasks, with their lead unit's name and code."""
+    frame = overdue_list(view)
+    rows = pd.DataFrame({
+        "days_overdue": frame["days_overdue"], "title": frame["title"], "document_ref": frame["document_ref"],
+        "source": [source_label(s, language) for s in frame["source"]],
+        "lead": [data.unit_name(code, language) for code in frame["lead"]], "lead_code": frame["lead"],
+        "due_on": frame["due_on"], "task_id": frame["task_id"],
+    })
+    return exports.Sheet(t("exports.title.tasks-list", language), exports.columns(
+        language, ("days_overdue", "tasks.col.days", "count"), ("title", "tasks.col.title"),
+        ("document_ref", "unit.col.document_ref"), ("source", "tasks.col.source"), ("lead", "tasks.col.lead"),
+        ("lead_code", "exports.col.unit_code"), ("due_on", "tasks.col.due", "date"),
+        ("task_id", "unit.col.task_id"),
+    ), rows, notes=(_as_of(view, language),))
+
+
 def _list(view: View, language: str):
     end = fmt.day(view.period.end, language)
     title = t("tasks.list", language, top=TOP_TASKS, date=end)
-    frame = overdue_list(view)
-    if frame.empty:
+    sheet = list_sheet(view, language)
+    if sheet.rows.empty:
         return ui.section(title, ui.empty(t("tasks.overdue.none", language, date=end), "tasks-list"),
                           name="tasks-list")
     total = data.total("task_overdue", view.period, **_options(view))["value"]
-    columns = [(t("tasks.col.days", language), True), (t("tasks.col.title", language), False),
-               (t("tasks.col.source", language), False), (t("tasks.col.lead", language), False),
-               (t("tasks.col.due", language), True)]
+    days, due = sheet.written("days_overdue", language), sheet.written("due_on", language)
     rows = [[
-        fmt.count(row.days_overdue, language),
+        days[number],
         html.Td([html.Div(row.title), html.Div(row.document_ref or "", className="muted",
                                                style={"fontSize": "13px", "color": "#4a5360"})]),
-        source_label(row.source, language),
-        html.Td(dcc.Link(data.unit_name(row.lead, language), href=_unit_href(view, row.lead))),
-        fmt.day(pd.Timestamp(row.due_on).date(), language),
-    ] for row in frame.itertuples()]
-    return ui.section(title, ui.table(columns, rows, "tasks-list-table"), name="tasks-list",
-                      note=t("tasks.list.note", language, shown=len(frame), total=fmt.count(total, language)))
+        row.source,
+        html.Td(dcc.Link(row.lead, href=_unit_href(view, row.lead_code))),
+        due[number],
+    ] for number, row in enumerate(sheet.rows.itertuples())]
+    columns = sheet.headers("days_overdue", "title", "source", "lead", "due_on")
+    return ui.section(title, ui.table(columns, rows, "tasks-list-table"), exports.links("tasks-list"),
+                      name="tasks-list",
+                      note=t("tasks.list.note", language, shown=len(sheet.rows),
+                             total=fmt.count(total, language)))
 
 
 @ui.screen

@@ -3,6 +3,7 @@ grids that sort, filter and paginate on the server (the late dossier is one clic
 the unit's bar on any screen)."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import dash
@@ -10,12 +11,14 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components as ui, context, data, figures, formatting as fmt, periods, theme
+from dashboard import components as ui, context, data, exports, figures, formatting as fmt, periods, theme
 from dashboard.i18n import t
 from dashboard.state import KINDS, View
+from warehouse import lists
 from warehouse.metrics import REGISTRY
 
 PAGE_ROWS = 50
+EXPORT_ROWS = 50_000  # the most records one file holds
 
 # grid column -> (list column it sorts by, filter kind, filter parameters)
 COLUMNS = {
@@ -150,7 +153,8 @@ def _grid(kind: str, language: str, count: int, end):
         className="ag-theme-alpine",
         style={"height": "560px"},
     )
-    return ui.section(title, grid, name=f"unit-{kind}", note=t(f"unit.{kind}.note", language))
+    return ui.section(title, grid, exports.links(f"unit-{kind}"), name=f"unit-{kind}",
+                      note=t(f"unit.{kind}.note", language))
 
 
 def _unit_view(view: View, language: str):
@@ -215,28 +219,67 @@ def _request(kind: str, request: dict) -> dict:
     return {"offset": start, "limit": min(end - start, 500), "sort": sort, "filters": filters}
 
 
-def _display(kind: str, rows: pd.DataFrame, language: str) -> list[dict]:
+def overdue_sheet(kind: str, rows: pd.DataFrame, language: str) -> exports.Sheet:
+    """Overdue dossiers or tasks (rows of ``data.overdue``) as a table: one page of a grid,
+    or everything the export holds."""
+    label = lambda key: t(f"unit.col.{key}", language)  # noqa: E731
+    column = exports.Column
     if kind == "dossiers":
         name = "procedure_name_vi" if language == "vi" else "procedure_name_en"
-        table = pd.DataFrame({
-            "dossier_id": rows["dossier_id"],
-            "procedure": rows["procedure_code"] + " · " + rows[name].fillna(rows["procedure_name_vi"]),
-            "received_at": rows["received_at"].map(lambda v: fmt.moment(v, language)),
-            "effective_due_at": rows["effective_due_at"].map(lambda v: fmt.moment(v, language)),
-            "status": rows["status"].map(lambda v: t(f"dossier_status.{v}", language)),
-            "supplement_count": rows["supplement_count"],
-            "days_overdue": rows["days_overdue"],
-        })
+        rows = rows.assign(procedure_name=rows[name].fillna(rows["procedure_name_vi"]),
+                           status=rows["status"].map(lambda v: t(f"dossier_status.{v}", language)))
+        columns = [column("dossier_id", label("dossier_id")),
+                   column("procedure_code", t("procedures.col.code", language)),
+                   column("procedure_name", t("exports.col.procedure", language)),
+                   column("received_at", label("received_at"), "datetime"),
+                   column("effective_due_at", label("effective_due_at"), "datetime"),
+                   column("status", label("status")),
+                   column("supplement_count", label("supplement_count"), "count")]
     else:
-        table = pd.DataFrame({
-            "title": rows["title"],
-            "document_ref": rows["document_ref"].fillna(""),
-            "source": rows["source"].map(lambda v: t(f"task_source.{v}", language)),
-            "assigned_on": rows["assigned_on"].map(lambda v: fmt.day(v, language)),
-            "due_on": rows["due_on"].map(lambda v: fmt.day(v, language)),
-            "days_overdue": rows["days_overdue"],
-        })
-    return table.to_dict("records")
+        rows = rows.assign(source=rows["source"].map(lambda v: t(f"task_source.{v}", language)))
+        columns = [column("task_id", label("task_id")), column("title", label("title")),
+                   column("document_ref", label("document_ref")), column("source", label("source")),
+                   column("assigned_on", label("assigned_on"), "date"),
+                   column("due_on", label("due_on"), "date")]
+    columns += [column("days_overdue", label("days_overdue"), "count"),
+                column("unit_code", t("exports.col.unit_code", language))]
+    return exports.Sheet(t(f"exports.title.unit-{kind}", language), columns, rows.reset_index(drop=True))
+
+
+def _display(kind: str, rows: pd.DataFrame, language: str) -> list[dict]:
+    """A grid's page as shown: dates and words written out, numbers kept for sorting."""
+    records = overdue_sheet(kind, rows, language).records(language)
+    if kind == "dossiers":
+        for record in records:
+            record["procedure"] = f"{record['procedure_code']} · {record['procedure_name']}"
+    return [{column: record[column] for column in COLUMNS[kind]} for record in records]
+
+
+def _everything(kind: str, view: View, language: str) -> exports.Sheet:
+    """Every overdue record of the view's unit at the period's end, up to ``EXPORT_ROWS``
+    (the files say so when there are more), read a warehouse page at a time."""
+    end = view.period.end
+    pages = [data.overdue(kind, end, unit=view.unit, limit=lists.MAX_ROWS)]
+    total = int(pages[0]["total_rows"].iloc[0]) if len(pages[0]) else 0
+    while len(pages[-1]) and (read := sum(map(len, pages))) < min(total, EXPORT_ROWS):
+        pages.append(data.overdue(kind, end, unit=view.unit, limit=min(lists.MAX_ROWS, EXPORT_ROWS - read),
+                                  offset=read))
+    sheet = overdue_sheet(kind, pd.concat(pages, ignore_index=True), language)
+    notes = [t("exports.as_of", language, date=fmt.day(end, language))]
+    if total > len(sheet.rows):
+        notes.append(t("exports.cut", language, shown=fmt.count(len(sheet.rows), language),
+                       total=fmt.count(total, language)))
+    return replace(sheet, notes=tuple(notes))
+
+
+@exports.table("unit-dossiers", screen="unit", filters=("period", "unit"))
+def dossiers_sheet(view: View, language: str) -> exports.Sheet:
+    return _everything("dossiers", view, language)
+
+
+@exports.table("unit-tasks", screen="unit", filters=("period", "unit"))
+def tasks_sheet(view: View, language: str) -> exports.Sheet:
+    return _everything("tasks", view, language)
 
 
 def rows(kind: str, request: dict | None, args: dict | None, language: str) -> dict:

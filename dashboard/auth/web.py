@@ -83,7 +83,8 @@ def _wants_html() -> bool:
     return flask.request.method == "GET" and "text/html" in flask.request.headers.get("Accept", "")
 
 
-def _error(status: int, code: str, message_key: str):
+def error(status: int, code: str, message_key: str):
+    """A refusal or error as a page for a browser, as JSON (``{"error": {code, message}}``) else."""
     language = page_language()
     if _wants_html():
         return flask.render_template("auth/message.html", **page_values(
@@ -108,7 +109,7 @@ def _gate():
     if path.startswith(STATIC_PREFIXES):
         return None
     if flask.request.method == "POST" and not _csrf_ok():
-        return _error(403, "csrf", "auth.csrf")
+        return error(403, "csrf", "auth.csrf")
     view = flask.current_app.view_functions.get(flask.request.endpoint)
     if getattr(view, "public", False):
         return None
@@ -116,7 +117,7 @@ def _gate():
     if not principal.is_authenticated:
         if _wants_html():
             return flask.redirect("/login?" + urlencode({"next": flask.request.full_path.rstrip("?")}))
-        return _error(401, "unauthenticated", "auth.required")
+        return error(401, "unauthenticated", "auth.required")
     flask.g.principal = principal
     screen = _screen_of(path)
     if screen is not None and not principal.may_open(screen):
@@ -130,7 +131,7 @@ def _gate():
 
 def _refuse(principal, path: str):
     audit.refused(db(), principal.label, path, ip())
-    return _error(403, "forbidden", "auth.forbidden")
+    return error(403, "forbidden", "auth.forbidden")
 
 
 def _headers(response: flask.Response) -> flask.Response:
@@ -300,7 +301,7 @@ def kiosk_entry(token: str):
     row = kiosk.active(db(), token=token)
     if row is None:
         audit.record(db(), "kiosk_open", actor="kiosk:?", outcome="refused", ip=ip())
-        return _error(403, "forbidden", "auth.kiosk_invalid")
+        return error(403, "forbidden", "auth.kiosk_invalid")
     principal = for_kiosk(row)
     sign_in_as(principal)
     audit.record(db(), "kiosk_open", actor=principal.label, target=str(row.id), ip=ip())

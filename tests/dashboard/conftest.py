@@ -15,6 +15,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests.conftest import DEMO_TODAY
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -151,6 +153,53 @@ def reader(demo):
     from warehouse.snapshots import Reader
 
     return Reader(demo[0])
+
+
+@pytest.fixture(scope="module")
+def app(dash_app):
+    """The in-process app, ready for HTTP requests through its test client."""
+    dash_app.server.test_client().get("/login")  # Dash registers its page routing callbacks at its first request
+    return dash_app
+
+
+@pytest.fixture(scope="module")
+def two_units(reader):
+    """Two provincial departments that both have overdue dossiers."""
+    from warehouse import lists, reference
+
+    units = reference.units(reader)
+    found = []
+    for code in units.loc[(units["kind"] == "province_dept") & units["is_current"], "unit_code"]:
+        if len(lists.overdue_dossiers(DEMO_TODAY, reader=reader, unit=code, limit=1)):
+            found.append(code)
+        if len(found) == 2:
+            return found
+    pytest.fail("the demo warehouse has fewer than two departments with overdue dossiers")
+
+
+def csrf(client) -> str:
+    return client.get_cookie("_csrf_token").value
+
+
+def client_as(app, username: str):
+    """A test client signed in through the sign-in form, sending the CSRF header as Dash does."""
+    client = app.server.test_client()
+    client.get("/login")
+    answer = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf(client)})
+    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf(client)
+    return client
+
+
+@pytest.fixture
+def use(dash_app, monkeypatch):
+    """Point the in-process app at other settings (and reader) for one test."""
+    def _use(settings, reader=None):
+        state = dash_app.server.extensions["opscenter"]
+        monkeypatch.setitem(state, "settings", settings)
+        if reader is not None:
+            monkeypatch.setitem(state, "reader", reader)
+    return _use
 
 
 def params(href: str) -> dict:

@@ -18,17 +18,6 @@ def data_status(dash_app):
     return importlib.import_module("layouts.data_status")
 
 
-@pytest.fixture
-def use(dash_app, monkeypatch):
-    """Point the in-process app at other settings (and reader) for one test."""
-    def _use(settings, reader=None):
-        state = dash_app.server.extensions["opscenter"]
-        monkeypatch.setitem(state, "settings", settings)
-        if reader is not None:
-            monkeypatch.setitem(state, "reader", reader)
-    return _use
-
-
 @pytest.fixture(scope="module")
 def quarantined(demo, tmp_path_factory):
     return quarantined_copy(demo[0], tmp_path_factory.mktemp("quarantined") / "var")

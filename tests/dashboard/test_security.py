@@ -13,8 +13,7 @@ from sqlalchemy import delete, update
 from dashboard.auth import accounts, audit, kiosk, manage
 from dashboard.auth.roles import ROLES, Principal
 from dashboard.auth.store import audit_log
-from tests.dashboard.conftest import PASSWORD, ensure_user
-from warehouse import lists
+from tests.dashboard.conftest import PASSWORD, client_as, csrf, ensure_user
 
 AS_OF = date(2026, 11, 20)
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/static/")
@@ -30,43 +29,8 @@ ADMIN = Principal("system", "test-admin", ROLES["admin"], role="admin")
 
 
 @pytest.fixture(scope="module")
-def app(dash_app):
-    dash_app.server.test_client().get("/login")  # Dash registers its page routing callbacks at its first request
-    return dash_app
-
-
-@pytest.fixture(scope="module")
 def db(app):
     return app.server.extensions["opscenter"]["db"]
-
-
-@pytest.fixture(scope="module")
-def two_units(reader):
-    """Two provincial departments that both have overdue dossiers."""
-    from warehouse import reference
-
-    units = reference.units(reader)
-    found = []
-    for code in units.loc[(units["kind"] == "province_dept") & units["is_current"], "unit_code"]:
-        if len(lists.overdue_dossiers(AS_OF, reader=reader, unit=code, limit=1)):
-            found.append(code)
-        if len(found) == 2:
-            return found
-    pytest.fail("the demo warehouse has fewer than two departments with overdue dossiers")
-
-
-def csrf(client) -> str:
-    return client.get_cookie("_csrf_token").value
-
-
-def client_as(app, username: str):
-    """A test client signed in through the sign-in form, sending the CSRF header as Dash does."""
-    client = app.server.test_client()
-    client.get("/login")
-    answer = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": csrf(client)})
-    assert answer.status_code == 302, answer.get_data(as_text=True)[:300]
-    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf(client)
-    return client
 
 
 def kiosk_client(app, settings):
