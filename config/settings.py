@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     signin_lockout_minutes: int = Field(15, ge=1, description="How long too many failed sign-ins are refused.")
     unit_sees_rankings: bool = Field(
         False, description="Unit users see the whole league table, not only their own position.")
+    brief_file: Path | None = Field(None, description="TOML file of the brief's header (default: config/brief.toml).")
+    brief_attempts: int = Field(3, ge=1, le=10, description="Tries of a scheduled brief before it is shown as failed.")
+    brief_retry_seconds: int = Field(
+        300, ge=0, description="Wait before a scheduled brief is tried again (doubled each time).")
     oidc_issuer: str | None = Field(
         None, description="Single sign-on: the OpenID Connect issuer URL (its /.well-known/openid-configuration).")
     oidc_client_id: str | None = Field(None, description="Single sign-on: this app's client id.")
@@ -99,6 +103,14 @@ class Settings(BaseSettings):
     @property
     def wall_path(self) -> Path:
         return self.wall_file or self.config_dir / "wall.toml"
+
+    @property
+    def brief_path(self) -> Path:
+        return self.brief_file or self.config_dir / "brief.toml"
+
+    @property
+    def briefs_dir(self) -> Path:
+        return self.data_dir / "briefs"
 
     @property
     def demo_dir(self) -> Path:

@@ -1,12 +1,15 @@
-"""``python -m dashboard``: manage accounts and kiosk tokens from the server's shell.
+"""``python -m dashboard``: manage accounts and kiosk tokens from the server's shell, and
+write the weekly brief.
 
-Acts as the ``cli:<os user>`` administrator; every action is written to the audit log
-like the admin screen's. No password is ever passed on the command line: new accounts
-and resets print a one-time link where the owner sets it.
+Account commands act as the ``cli:<os user>`` administrator; every action is written to
+the audit log like the admin screen's. No password is ever passed on the command line:
+new accounts and resets print a one-time link where the owner sets it. ``brief`` reads
+the whole ministry with an analyst's rights and archives what it writes.
 """
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,11 +17,14 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import SettingsError, load_settings
-from dashboard import formatting as fmt
+from dashboard import context, formatting as fmt
 from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.audit import utc
-from dashboard.auth.roles import ROLES, Principal
+from dashboard.auth.roles import ROLES, Principal, system
 from dashboard.auth.store import open_db
+from dashboard.briefs.content import iso_week
+from dashboard.briefs.generate import BriefFailed, generate
+from dashboard.i18n import LANGUAGES
 from warehouse import reference
 from warehouse.snapshots import NoSnapshot, Reader
 
@@ -162,6 +168,28 @@ def kiosk_revoke(token_id: int):
     except accounts.AccountError as exc:
         _fail(exc)
     out.print(f"Revoked kiosk token {token_id}.")
+
+
+@app.command()
+def brief(
+    week: Annotated[str, typer.Option(help="ISO week, e.g. 2026-W47 (Monday to Sunday)")],
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: docx, pdf")] = "docx,pdf",
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the files (default: the archive)")] = None,
+    language: Annotated[str, typer.Option(help="vi or en")] = "vi",
+):
+    """Write the weekly brief of an ISO week and print the paths of its files."""
+    settings, _ = _open()
+    try:
+        period = iso_week(week)
+        formats = tuple(part.strip().lower() for part in format.split(",") if part.strip())
+        if language not in LANGUAGES:
+            raise ValueError(f"language is {' or '.join(LANGUAGES)}, not {language!r}")
+        row = generate(context.standalone(settings), system(f"cli:{getpass.getuser()}"), period,
+                       language=language, formats=formats, trigger="cli", out_dir=out_dir and out_dir.resolve())
+    except (ValueError, BriefFailed, NoSnapshot) as exc:
+        _fail(exc)
+    for name in row["files"]:
+        print(Path(row["directory"]) / name)
 
 
 if __name__ == "__main__":

@@ -12,15 +12,13 @@ from dash import Dash, dcc, html
 import layouts
 from dashboard import context, data, exports, live, navigation
 from dashboard.auth import web
-from dashboard.auth.store import open_db
-from dashboard.cache import make_cache
+from dashboard.briefs import web as briefs_web
 from dashboard.components import SCREENS
-from dashboard.context import EXTENSION
 from dashboard.i18n import t
 from warehouse.snapshots import NoSnapshot, Reader
 
 ROOT = Path(__file__).resolve().parent.parent
-MENU = ("overview", "procedures", "tasks", "budget", "rankings", "unit", "data", "access", "audit")
+MENU = ("overview", "procedures", "tasks", "budget", "rankings", "unit", "briefs", "data", "access", "audit")
 
 
 def _register_pages() -> None:
@@ -104,12 +102,11 @@ def create_app(settings, reader: Reader | None = None) -> Dash:
         update_title=None,
         suppress_callback_exceptions=True,
     )
-    app.server.extensions[EXTENSION] = {"settings": settings, "reader": reader or Reader(settings),
-                                        "cache": make_cache(app.server, settings), "dash": app,
-                                        "db": open_db(settings.app_db)}
+    context.install(app.server, settings, reader)["dash"] = app
     _register_pages()
     navigation.register_callbacks(app)
     navigation.register_routes(app.server)
+    briefs_web.register_routes(app.server)
     live.register_routes(app.server)
     exports.register_routes(app.server)
     app.layout = _frame

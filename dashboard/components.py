@@ -29,6 +29,7 @@ SCREENS = {
     "budget": "/budget",
     "rankings": "/rankings",
     "unit": "/unit",
+    "briefs": "/briefs",
     "data": "/data",
     "access": "/admin/access",
     "audit": "/admin/audit",

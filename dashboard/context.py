@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from dashboard.auth import audit
+from dashboard.auth.store import open_db
 from dashboard.auth.roles import Principal
 from dashboard.i18n import LANGUAGES
 from warehouse import reference
@@ -70,6 +71,32 @@ def principal() -> Principal:
     if who is None:
         raise Unauthorized("no signed-in principal")
     return who
+
+
+def install(server: flask.Flask, settings, reader: Reader | None = None) -> dict:
+    """Give ``server`` what requests read through this module: settings, the snapshot
+    reader, the screen cache and the app database."""
+    from dashboard.cache import make_cache  # the cache reads its keys' scope from here
+
+    server.extensions[EXTENSION] = {"settings": settings, "reader": reader or Reader(settings),
+                                    "cache": make_cache(server, settings), "db": open_db(settings.app_db)}
+    return server.extensions[EXTENSION]
+
+
+def standalone(settings) -> flask.Flask:
+    """A bare Flask app for reading outside the web app (the CLI, a scheduled job): the
+    same reads and scope rules as the screens, without their frame or routes."""
+    server = flask.Flask("opscenter")
+    install(server, settings)
+    return server
+
+
+@contextmanager
+def acting_in(server: flask.Flask, who: Principal, language: str):
+    """A request of ``server`` for ``who`` reading in ``language``, outside any browser
+    request (warm-up, brief generation)."""
+    with server.test_request_context("/", headers={"Cookie": f"{LANGUAGE_COOKIE}={language}"}), acting_as(who):
+        yield who
 
 
 @contextmanager

@@ -10,12 +10,12 @@ import time
 import dash
 
 from dashboard.auth.roles import system
-from dashboard.context import EXTENSION, LANGUAGE_COOKIE, acting_as
+from dashboard.context import EXTENSION, acting_in
 from dashboard.i18n import LANGUAGES
 from warehouse.snapshots import NoSnapshot
 
 log = logging.getLogger(__name__)
-SKIPPED = ("unit", "data", "access", "audit")  # a unit's page needs a unit; the rest are never cached
+SKIPPED = ("unit", "data", "access", "audit", "briefs")  # a unit's page needs a unit; the rest are never cached
 WARMED_ROLES = ("leader", "office", "analyst")  # the roles that see every unit
 
 
@@ -31,8 +31,7 @@ def warm(app: dash.Dash) -> int:
             if not who.may_open(page["name"]):
                 continue
             for language in LANGUAGES:
-                with app.server.test_request_context("/", headers={"Cookie": f"{LANGUAGE_COOKIE}={language}"}), \
-                        acting_as(who):
+                with acting_in(app.server, who, language):
                     page["layout"]()
                 built += 1
     return built

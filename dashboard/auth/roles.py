@@ -22,7 +22,7 @@ KIOSK = frozenset({"wall"})
 # screen (dash page name) -> the capability that opens it
 SCREENS: dict[str, str] = {
     "overview": "view", "procedures": "view", "tasks": "view", "budget": "view", "rankings": "view",
-    "unit": "view", "wall": "wall", "data": "admin", "access": "admin", "audit": "admin",
+    "unit": "view", "briefs": "view", "wall": "wall", "data": "admin", "access": "admin", "audit": "admin",
 }
 
 

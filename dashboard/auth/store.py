@@ -1,4 +1,5 @@
-"""The app database: accounts, kiosk tokens, one-time links and the audit log.
+"""The app database: accounts, kiosk tokens, one-time links, the audit log and the
+archive of generated briefs.
 
 SQLite in the data dir by default, PostgreSQL by URL (``OPSCENTER_APP_DB_URL``). Tables
 are created at start; the audit log's append-only rule is the database's own trigger, so
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table, Text,
-                        create_engine, event)
+from sqlalchemy import (Boolean, Column, Date, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table,
+                        Text, create_engine, event)
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 metadata = MetaData()
@@ -59,6 +60,28 @@ audit_log = Table(
     Column("target", String(300)),
     Column("ip", String(64)),
     Column("detail", Text),
+)
+
+briefs = Table(
+    "briefs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("label", String(20)),  # the ISO week (2026-W47) of a weekly brief
+    Column("language", String(2), nullable=False),
+    Column("unit_code", String(40)),  # the scope of a unit user's brief; none: the whole ministry
+    Column("requested_by", String(200), nullable=False),
+    Column("trigger", String(20), nullable=False),  # schedule, screen or cli
+    Column("status", String(20), nullable=False, index=True),  # running, retrying, done, failed
+    Column("step", String(40)),
+    Column("progress", Integer, nullable=False, default=0),  # percent
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("error", Text),
+    Column("data_version", String(60)),
+    Column("directory", String(500)),
+    Column("files", Text),  # JSON list of file names in the directory
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("finished_at", DateTime(timezone=True)),
 )
 
 

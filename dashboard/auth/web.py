@@ -118,7 +118,8 @@ def _gate():
         if _wants_html():
             return flask.redirect("/login?" + urlencode({"next": flask.request.full_path.rstrip("?")}))
         return error(401, "unauthenticated", "auth.required")
-    flask.g.principal = principal
+    # the user itself, not Flask-Login's proxy: work the request starts (a brief) acts for it later
+    flask.g.principal = principal = principal._get_current_object()
     screen = _screen_of(path)
     if screen is not None and not principal.may_open(screen):
         if path == "/":

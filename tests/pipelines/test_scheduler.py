@@ -30,20 +30,24 @@ def record(settings, label: str):
 def test_default_jobs_from_config(settings):
     jobs = {job.name: job for job in load_jobs(settings)}
     assert {name: job.cron for name, job in jobs.items()} == {
-        "dossiers": "*/10 * * * *", "tasks": "5 * * * *", "budget": "0 6 * * *"}
+        "dossiers": "*/10 * * * *", "tasks": "5 * * * *", "budget": "0 6 * * *", "weekly_brief": "0 7 * * mon"}
     assert jobs["dossiers"].kwargs == {"sources": ["motcua_units", "motcua_procedures", "motcua_dossiers"]}
     from pipelines.run import pull
-    assert all(job.target() is pull for job in jobs.values())
+    assert all(jobs[name].target() is pull for name in ("dossiers", "tasks", "budget"))
+    assert jobs["weekly_brief"].run == "dashboard.briefs.generate:weekly"  # reached through the config only
     scheduler = build(settings)
     scheduler.start(paused=True)
     try:
         for job in scheduler.get_jobs():  # missed runs coalesce into one, never two at once
             assert job.coalesce and job.max_instances == 1 and job.misfire_grace_time == 3600
         budget = scheduler.get_job("budget").trigger
+        brief = scheduler.get_job("weekly_brief").trigger
     finally:
         scheduler.shutdown(wait=False)
     fire = budget.get_next_fire_time(None, datetime(2026, 11, 22, 7, 0, tzinfo=LOCAL_TZ))
     assert (fire.day, fire.hour, fire.minute) == (23, 6, 0)
+    fire = brief.get_next_fire_time(None, datetime(2026, 11, 17, 8, 0, tzinfo=LOCAL_TZ))  # a Tuesday
+    assert (fire.weekday(), fire.day, fire.hour, fire.minute) == (0, 23, 7, 0)  # the next Monday, 07:00
 
 
 @pytest.mark.parametrize("body, message", [

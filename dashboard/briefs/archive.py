@@ -1,0 +1,75 @@
+"""The archive of briefs in the app database: one row per generation, written as it
+goes (step, progress, attempts, error), so the Briefs screen shows a brief being made,
+every past brief with its files, and every failure with its reason."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import Engine, insert, select, update
+
+from dashboard.auth.audit import utc
+from dashboard.auth.store import briefs
+from warehouse.metrics import Period
+
+ACTIVE = ("running", "retrying")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def start(db: Engine, period: Period, *, label: str | None, language: str, unit_code: str | None,
+          requested_by: str, trigger: str) -> int:
+    with db.begin() as connection:
+        return connection.execute(insert(briefs).values(
+            period_start=period.start, period_end=period.end, label=label, language=language, unit_code=unit_code,
+            requested_by=requested_by, trigger=trigger, status="running", step="start", progress=0, attempts=0,
+            created_at=_now())).inserted_primary_key[0]
+
+
+def update_row(db: Engine, brief_id: int, **values) -> None:
+    if values.get("status") in ("done", "failed"):
+        values["finished_at"] = _now()
+    if "files" in values:
+        values["files"] = json.dumps(values["files"])
+    with db.begin() as connection:
+        connection.execute(update(briefs).where(briefs.c.id == brief_id).values(**values))
+
+
+def _row(row) -> dict:
+    item = dict(row)
+    item["files"] = json.loads(item["files"]) if item["files"] else []
+    item["period"] = Period(item["period_start"], item["period_end"])
+    item["created_at"] = utc(item["created_at"])
+    item["finished_at"] = item["finished_at"] and utc(item["finished_at"])
+    return item
+
+
+def get(db: Engine, brief_id: int) -> dict | None:
+    with db.connect() as connection:
+        row = connection.execute(select(briefs).where(briefs.c.id == brief_id)).mappings().first()
+    return _row(row) if row else None
+
+
+def visible(unit_code: str | None):
+    """The rows a principal may see: a unit user its own unit's briefs; a ministry-wide
+    principal every brief."""
+    return True if unit_code is None else briefs.c.unit_code == unit_code
+
+
+def recent(db: Engine, unit_code: str | None, *, limit: int = 50) -> list[dict]:
+    """The newest briefs first."""
+    with db.connect() as connection:
+        rows = connection.execute(select(briefs).where(visible(unit_code)).order_by(briefs.c.id.desc())
+                                  .limit(limit)).mappings().all()
+    return [_row(row) for row in rows]
+
+
+def abandon_interrupted(db: Engine, *, minutes: int = 30) -> int:
+    """Mark as failed the briefs still "running" long after any generation ends: the
+    program stopped while making them. Shown as failures, never left spinning."""
+    with db.begin() as connection:
+        return connection.execute(
+            update(briefs).where(briefs.c.status.in_(ACTIVE), briefs.c.created_at < _now() - timedelta(minutes=minutes))
+            .values(status="failed", error="interrupted", finished_at=_now())).rowcount

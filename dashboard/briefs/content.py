@@ -1,0 +1,404 @@
+"""What a brief says, built once from the metric registry and written out twice (Word and
+PDF), so the two documents can never disagree: an official header, a summary written
+from the numbers, then sections of paragraphs, tables and charts.
+
+Every number is read through ``dashboard.data`` as the requesting principal, so a
+brief holds exactly what that principal could see on the screens, formatted the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import context, data, figures, formatting as fmt, periods, theme
+from dashboard.briefs import official
+from dashboard.i18n import t
+from warehouse.metrics import REGISTRY, Period
+
+HEADLINE = ("dossier_on_time_rate", "dossier_closed_on_time_rate", "dossier_online_rate", "dossier_overdue_open",
+            "task_overdue", "task_overdue_rate", "task_on_time_rate", "budget_disbursement_rate")
+KINDS = ("ministry_unit", "province_dept")
+SOURCES = ("government", "prime_minister", "ministry_leader", "other")
+GOV_SOURCES = ("government", "prime_minister")
+CATEGORIES = ("recurrent", "investment")
+LATE_UNITS = 5
+OLDEST_TASKS = 10
+TREND_WEEKS = 12
+
+
+@dataclass(frozen=True)
+class Table:
+    """Columns are (header, numeric); cells are already written in the brief's language."""
+
+    name: str
+    columns: tuple[tuple[str, bool], ...]
+    rows: list[list[str]]
+    caption: str = ""
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    figure: go.Figure
+    caption: str
+
+
+@dataclass
+class Section:
+    title: str
+    blocks: list = field(default_factory=list)  # paragraphs (str), Table and Chart, in order
+
+
+@dataclass
+class Brief:
+    language: str
+    period: Period
+    weekly: bool
+    header: official.Header
+    sections: list[Section]  # the first is the summary
+    closing: official.Closing
+    footer: str
+    version: str
+    scope: str
+
+    @property
+    def summary(self) -> list[str]:
+        return self.sections[0].blocks
+
+    def tables(self) -> list[Table]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Table)]
+
+    def charts(self) -> list[Chart]:
+        return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]
+
+
+def iso_week(label: str) -> Period:
+    """``2026-W47`` as the Monday-to-Sunday period of that ISO week."""
+    try:
+        year, week = label.upper().split("-W")
+        return Period(date.fromisocalendar(int(year), int(week), 1), date.fromisocalendar(int(year), int(week), 7))
+    except ValueError:
+        raise ValueError(f"{label!r} is not an ISO week such as 2026-W47") from None
+
+
+def week_label(period: Period) -> str | None:
+    """The ISO week a period is exactly, else None."""
+    year, week, weekday = period.start.isocalendar()
+    return f"{year}-W{week:02d}" if weekday == 1 and period.days == 7 else None
+
+
+def previous_week(today: date) -> Period:
+    """The last whole ISO week before ``today`` (what Monday's brief reports on)."""
+    monday = today - timedelta(days=today.isoweekday() - 1)
+    return Period(monday - timedelta(days=7), monday - timedelta(days=1))
+
+
+class _Reading:
+    """The numbers of one period and the one before it, each read once."""
+
+    def __init__(self, period: Period):
+        self.period = period
+        self.before = period.previous()
+
+    def total(self, name: str, *, previous: bool = False) -> dict:
+        return data.total(name, self.before if previous else self.period)
+
+    def value(self, name: str, *, previous: bool = False):
+        return self.total(name, previous=previous)["value"]
+
+
+def _value_text(name: str, value, language: str) -> str:
+    return fmt.percent(value, language) if REGISTRY[name].format == "percent" else fmt.count(value, language)
+
+
+def _delta(name: str, now, before) -> float | None:
+    """The change in percentage points for a rate, in units for a count."""
+    if now is None or before is None:
+        return None
+    return (now - before) * (100 if REGISTRY[name].format == "percent" else 1)
+
+
+def _signed(delta, language: str, *, digits: int = 1) -> str:
+    """A change in a table cell: +0,2 / −10 / 0 (points for rates, units for counts)."""
+    if delta is None or pd.isna(delta):
+        return fmt.NO_DATA
+    return ("+" if delta > 0 else "−" if delta < 0 else "") + fmt.decimal(abs(delta), language, digits)
+
+
+def movement(name: str, now, before, language: str, weekly: bool) -> str:
+    """"giảm 1,3 điểm phần trăm so với tuần trước", as a report writes it."""
+    against = t("brief.against.week" if weekly else "brief.against.period", language)
+    delta = _delta(name, now, before)
+    if delta is None:
+        return t("brief.move.none", language, against=against)
+    rate = REGISTRY[name].format == "percent"
+    digits = 1 if rate else 0
+    if round(delta, digits) == 0:
+        return t("brief.move.same", language, against=against)
+    amount = fmt.decimal(abs(delta), language, digits) + (" " + t("brief.points", language) if rate else "")
+    return t("brief.move.up" if delta > 0 else "brief.move.down", language, amount=amount, against=against)
+
+
+# -- the summary -------------------------------------------------------------------------
+
+def _dossier_summary(reading: _Reading, language: str, weekly: bool) -> str:
+    on_time = reading.total("dossier_on_time_rate")
+    if not on_time["denominator"]:
+        return t("brief.summary.no_dossiers", language, span=_span(language, weekly))
+    closed = reading.total("dossier_closed_on_time_rate")
+    return t("brief.summary.dossiers", language, span=_span(language, weekly),
+             closed=fmt.count(closed["denominator"], language), handled=fmt.count(on_time["denominator"], language),
+             rate=fmt.percent(on_time["value"], language),
+             movement=movement("dossier_on_time_rate", on_time["value"],
+                               reading.value("dossier_on_time_rate", previous=True), language, weekly),
+             online=fmt.percent(reading.value("dossier_online_rate"), language),
+             end=fmt.day(reading.period.end, language),
+             overdue=fmt.count(reading.value("dossier_overdue_open"), language))
+
+
+def _task_summary(reading: _Reading, by_source: pd.DataFrame, oldest: pd.DataFrame, language: str,
+                  weekly: bool) -> str:
+    overdue = reading.value("task_overdue")
+    text = t("brief.summary.tasks", language, end=fmt.day(reading.period.end, language),
+             overdue=fmt.count(overdue, language), rate=fmt.percent(reading.value("task_overdue_rate"), language),
+             movement=movement("task_overdue", overdue, reading.value("task_overdue", previous=True), language, weekly),
+             gov=fmt.count(by_source.loc[by_source["source"].isin(GOV_SOURCES), "value"].sum(), language))
+    if not oldest.empty:
+        row = oldest.iloc[0]
+        text += " " + t("brief.summary.oldest", language, title=row["title"], days=fmt.count(row["days_overdue"], language),
+                        unit=data.unit_name(row["unit_code"], language))
+    return text
+
+
+def _budget_summary(reading: _Reading, language: str) -> str:
+    budget = reading.total("budget_disbursement_rate")
+    end = reading.period.end
+    if not budget["denominator"]:
+        return t("brief.summary.no_budget", language, year=end.year)
+    gap = budget["gap_pp"]
+    key = "brief.summary.budget_behind" if gap < 0 else "brief.summary.budget_ahead"
+    return t(key, language, year=end.year, end=fmt.day(end, language), rate=fmt.percent(budget["value"], language),
+             disbursed=fmt.billions(budget["numerator"], language), plan=fmt.billions(budget["denominator"], language),
+             target=fmt.percent(budget["target"], language), gap=fmt.decimal(abs(gap), language))
+
+
+def _ranking_summary(ranking: pd.DataFrame, language: str) -> str | None:
+    parts = []
+    for kind in KINDS:
+        rows = ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"])
+        if len(rows) < 2:
+            continue
+        first, last = rows.iloc[0], rows.iloc[-1]
+        parts.append(t("brief.summary.ranking_kind", language, kind=t(f"brief.kind.{kind}", language),
+                       first=data.unit_name(first["unit_code"], language), first_score=fmt.decimal(first["composite"], language),
+                       last=data.unit_name(last["unit_code"], language), last_score=fmt.decimal(last["composite"], language)))
+    return t("brief.summary.ranking", language, parts="; ".join(parts)) if parts else None
+
+
+def _span(language: str, weekly: bool) -> str:
+    return t("brief.span.week" if weekly else "brief.span.period", language)
+
+
+# -- the sections ------------------------------------------------------------------------
+
+def _headline(reading: _Reading, language: str, weekly: bool) -> Section:
+    columns = ((t("brief.col.indicator", language), False),
+               (t("brief.col.now_week" if weekly else "brief.col.now", language), True),
+               (t("brief.col.before_week" if weekly else "brief.col.before", language), True),
+               (t("brief.col.change", language), True))
+    rows = []
+    for name in HEADLINE:
+        now, before = reading.value(name), reading.value(name, previous=True)
+        delta = _delta(name, now, before)
+        rate = REGISTRY[name].format == "percent"
+        rows.append([REGISTRY[name].label(language), _value_text(name, now, language),
+                     _value_text(name, before, language), _signed(delta, language, digits=1 if rate else 0)])
+    table = Table("headline", columns, rows, t("brief.headline.note", language))
+    return Section(t("brief.section.headline", language), [table, _trend_chart(reading.period, language, weekly)])
+
+
+def _trend_chart(period: Period, language: str, weekly: bool) -> Chart:
+    """Weekly on-time and online rates over the last twelve weeks (months for a long period)."""
+    grain = "week" if period.days <= 31 else "month"
+    window = (Period(period.end - timedelta(days=7 * TREND_WEEKS - 1), period.end) if grain == "week"
+              else periods.months_back(period.end, 12))
+    on_time = data.metric("dossier_on_time_rate", window, by=(grain,))
+    online = data.metric("dossier_online_rate", window, by=(grain,))
+    label = (lambda w: t("brief.week_short", language, week=int(w.split("-W")[1]))) if grain == "week" \
+        else (lambda m: fmt.month(m, language))
+    frame = pd.DataFrame({"bucket": on_time[grain].map(label), "on_time": on_time["value"], "online": online["value"]})
+    for column in ("on_time", "online"):
+        frame[column + "_text"] = frame[column].map(lambda v: fmt.percent(v, language))
+    figure = figures.trend(frame, "bucket", [
+        ("on_time", REGISTRY["dossier_on_time_rate"].label(language), "on_time_text"),
+        ("online", REGISTRY["dossier_online_rate"].label(language), "online_text"),
+    ], language, height=320)
+    return Chart("trend", figure, t(f"brief.chart.trend_{grain}", language))
+
+
+def _late_units(reading: _Reading, language: str, weekly: bool) -> Section:
+    title = t("brief.section.units", language, count=LATE_UNITS)
+    by_unit = data.metric("dossier_on_time_rate", reading.period, by=("unit",))
+    by_unit = by_unit[by_unit["denominator"] > 0]
+    if by_unit.empty:
+        return Section(title, [t("brief.summary.no_dossiers", language, span=_span(language, weekly))])
+    overdue = data.metric("dossier_overdue_open", reading.period, by=("unit",)).set_index("unit_code")["value"]
+    before = data.metric("dossier_on_time_rate", reading.before, by=("unit",)).set_index("unit_code")["value"]
+    late = by_unit.sort_values(["value", "denominator", "unit_code"], ascending=[True, False, True]).head(LATE_UNITS)
+    columns = ((t("brief.col.unit", language), False), (t("brief.col.handled", language), True),
+               (t("brief.col.on_time", language), True), (t("brief.col.rate", language), True),
+               (t("brief.col.change", language), True), (t("brief.col.overdue_open", language), True))
+    rows = [[data.unit_name(row.unit_code, language), fmt.count(row.denominator, language),
+             fmt.count(row.numerator, language), fmt.percent(row.value, language),
+             _signed(_delta("dossier_on_time_rate", row.value, _or_none(before.get(row.unit_code))), language),
+             fmt.count(overdue.get(row.unit_code, 0), language)] for row in late.itertuples()]
+    bars = pd.DataFrame({
+        "label": [data.unit_name(code, language, short=True) for code in late["unit_code"]],
+        "value": late["value"].to_numpy(),
+        "text": [f"{theme.STATUS_GLYPH[theme.status(v, 'rate')]} {fmt.percent(v, language)}" for v in late["value"]],
+        "href": "", "status": [theme.status(v, "rate") for v in late["value"]],
+    })
+    figure = figures.unit_bars(bars, language, range_max=1.0)
+    figure.update_layout(margin={"r": figures.VALUE_ROOM})
+    return Section(title, [t("brief.units.note", language, threshold=fmt.percent(theme.THRESHOLDS["rate"][1], language)),
+                           Table("late_units", columns, rows), Chart("late_units", figure, title)])
+
+
+def _or_none(value):
+    return None if value is None or pd.isna(value) else value
+
+
+def _tasks(reading: _Reading, by_source: pd.DataFrame, oldest: pd.DataFrame, language: str) -> Section:
+    end = fmt.day(reading.period.end, language)
+    rates = data.metric("task_overdue_rate", reading.period, by=("source",)).set_index("source")
+    counts = by_source.set_index("source")
+    columns = ((t("brief.col.source", language), False), (t("brief.col.overdue", language), True),
+               (t("brief.col.overdue_rate", language), True), (t("brief.col.fallen_due", language), True))
+    rows = []
+    for source in SOURCES:
+        overdue = counts["value"].get(source, 0)
+        rows.append([t(f"tasks.source.{source}", language), fmt.count(overdue, language),
+                     fmt.percent(_or_none(rates["value"].get(source)), language),
+                     fmt.count(rates["denominator"].get(source, 0), language)])
+    rows.append([t("brief.total", language), fmt.count(counts["value"].sum(), language),
+                 fmt.percent(reading.value("task_overdue_rate"), language),
+                 fmt.count(reading.total("task_overdue_rate")["denominator"], language)])
+    blocks: list = [Table("tasks_by_source", columns, rows, t("brief.tasks.by_source", language, date=end))]
+    if oldest.empty:
+        blocks.append(t("brief.tasks.none", language, date=end))
+    else:
+        old_columns = ((t("brief.col.days", language), True), (t("brief.col.task", language), False),
+                       (t("brief.col.lead", language), False), (t("brief.col.due", language), True))
+        old_rows = [[fmt.count(row.days_overdue, language),
+                     row.title + (f" ({row.document_ref})" if isinstance(row.document_ref, str) and row.document_ref else ""),
+                     data.unit_name(row.unit_code, language), fmt.day(pd.Timestamp(row.due_on).date(), language)]
+                    for row in oldest.itertuples()]
+        blocks.append(Table("oldest_tasks", old_columns, old_rows,
+                            t("brief.tasks.oldest", language, count=len(oldest), date=end)))
+    return Section(t("brief.section.tasks", language), blocks)
+
+
+def _budget(reading: _Reading, language: str) -> Section:
+    end = reading.period.end
+    year = Period(date(end.year, 1, 1), end)
+    total = data.total("budget_disbursement_rate", year)
+    title = t("brief.section.budget", language, year=end.year)
+    if not total["denominator"]:
+        return Section(title, [t("brief.summary.no_budget", language, year=end.year)])
+    by_category = {row["category"]: row for row in
+                   data.metric("budget_disbursement_rate", year, by=("category",)).to_dict("records")}
+    columns = ((t("brief.col.category", language), False), (t("brief.col.plan", language), True),
+               (t("brief.col.disbursed", language), True), (t("brief.col.rate", language), True),
+               (t("brief.col.target", language), True), (t("brief.col.gap", language), True))
+
+    def row(label: str, values: dict | None) -> list[str]:
+        if not values or not values.get("denominator"):
+            return [label] + [fmt.NO_DATA] * 5
+        return [label, fmt.decimal(values["denominator"] / 1e9, language), fmt.decimal(values["numerator"] / 1e9, language),
+                fmt.percent(values["value"], language), fmt.percent(values["target"], language),
+                fmt.points_change(values["gap_pp"], language)]
+
+    rows = [row(t(f"budget.card.{c}", language), by_category.get(c)) for c in CATEGORIES]
+    rows.append(row(t("brief.total", language), total))
+    months = data.metric("budget_disbursement_rate", year, by=("month",))
+    frame = pd.DataFrame({"month": months["month"].map(lambda m: fmt.month(m, language)),
+                          "value": months["value"].astype("float64"), "target": months["target"].astype("float64")})
+    frame["value_text"] = frame["value"].map(lambda v: fmt.percent(v, language))
+    frame["target_text"] = frame["target"].map(lambda v: fmt.percent(v, language))
+    figure = figures.trend(frame, "month", [("value", t("budget.line.disbursed", language), "value_text"),
+                                            ("target", t("budget.line.target", language), "target_text")],
+                           language, dashed=("target",), height=320)
+    return Section(title, [Table("budget", columns, rows, t("brief.budget.note", language, date=fmt.day(end, language))),
+                           Chart("budget_curve", figure, t("budget.curve.title", language, year=end.year))])
+
+
+def _rankings(ranking: pd.DataFrame, language: str) -> Section:
+    blocks: list = [t("brief.rankings.note", language)]
+    columns = ((t("rankings.col.rank", language), True), (t("rankings.col.unit", language), False),
+               (t("rankings.col.composite", language), True),
+               *[(t(f"rankings.component.{c}", language), True) for c in ("procedures", "tasks", "budget")],
+               (t("rankings.col.change", language), True))
+    for kind in KINDS:
+        rows = ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"])
+        if rows.empty:
+            continue
+        cells = [[str(int(row.rank)), data.unit_name(row.unit_code, language), fmt.decimal(row.composite, language),
+                  fmt.decimal(row.procedures, language), fmt.decimal(row.tasks, language),
+                  fmt.decimal(row.budget, language), _rank_change(row.previous_rank, row.rank, language)]
+                 for row in rows.itertuples()]
+        blocks.append(Table(f"ranking_{kind}", columns, cells, t(f"brief.kind.{kind}", language)))
+    if len(blocks) == 1:
+        blocks.append(t("brief.rankings.none", language))
+    return Section(t("brief.section.rankings", language), blocks)
+
+
+def _rank_change(previous, current, language: str) -> str:
+    if previous is None or pd.isna(previous):
+        return t("rankings.change.new", language)
+    places = int(previous) - int(current)
+    return f"▲ {places}" if places > 0 else f"▼ {-places}" if places < 0 else "="
+
+
+# -- the whole brief ---------------------------------------------------------------------
+
+Progress = Callable[[str], None]
+
+
+def build(period: Period, language: str, config: dict, *, progress: Progress = lambda step: None,
+          number: str | None = None) -> Brief:
+    """The brief of ``period`` for the current principal; ``progress(step)`` is called as
+    each part is read (the Briefs screen shows it)."""
+    weekly = week_label(period) is not None
+    reading = _Reading(period)
+    who = context.principal()
+    scope = data.unit_name(who.unit_code, language) if who.unit_code else t("brief.scope.all", language)
+    progress("headline")
+    headline = _headline(reading, language, weekly)
+    progress("units")
+    units = _late_units(reading, language, weekly)
+    progress("tasks")
+    by_source = data.metric("task_overdue", period, by=("source",))
+    oldest = data.overdue("tasks", period.end, limit=OLDEST_TASKS)
+    tasks = _tasks(reading, by_source, oldest, language)
+    progress("budget")
+    budget = _budget(reading, language)
+    progress("rankings")
+    ranking = data.metric("unit_ranking", period)
+    rankings = _rankings(ranking, language)
+    summary = [_dossier_summary(reading, language, weekly), _task_summary(reading, by_source, oldest, language, weekly),
+               _budget_summary(reading, language)]
+    if (text := _ranking_summary(ranking, language)) is not None:
+        summary.append(text)
+    reader = context.reader()
+    footer = t("brief.footer", language, version=reader.version, published=fmt.moment(reader.published_at, language),
+               start=fmt.day(period.start, language), end=fmt.day(period.end, language), scope=scope)
+    return Brief(language, period, weekly,
+                 official.header(config, period, context.today(), language, scope=who.unit_code and scope,
+                                 number=number),
+                 [Section(t("brief.section.summary", language), summary), headline, units, tasks, budget, rankings],
+                 official.closing(config, language),
+                 footer, reader.version, scope)

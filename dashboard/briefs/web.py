@@ -1,0 +1,62 @@
+"""The briefs in the web app: generation on demand in a background thread (the screen
+polls the archive row for progress) and the download of archived files, checked against
+the principal's rights and scope and written to the audit log."""
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import flask
+
+from dashboard import context
+from dashboard.auth import audit
+from dashboard.auth.roles import Principal
+from dashboard.auth.web import error, ip
+from dashboard.briefs import archive, content
+from dashboard.briefs.generate import BriefFailed, generate
+from warehouse.metrics import Period
+
+log = logging.getLogger(__name__)
+TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+         ".pdf": "application/pdf"}
+
+
+def start(who: Principal, period: Period, language: str) -> int:
+    """Start the brief of ``period`` for ``who`` and return its archive id at once."""
+    server = flask.current_app._get_current_object()
+    brief_id = archive.start(context.db(), period, label=content.week_label(period), language=language,
+                             unit_code=who.unit_code, requested_by=who.label, trigger="screen")
+
+    def run():
+        try:
+            generate(server, who, period, language=language, trigger="screen", brief_id=brief_id)
+        except BriefFailed:
+            pass  # recorded in the archive and the log; the screen shows it
+
+    threading.Thread(target=run, name=f"brief-{brief_id}", daemon=True).start()
+    return brief_id
+
+
+def may_see(who: Principal, row: dict) -> bool:
+    """A ministry-wide principal sees every brief; a unit user only its own unit's."""
+    return who.unit_code is None or row["unit_code"] == who.unit_code
+
+
+def register_routes(server: flask.Flask) -> None:
+    @server.route("/briefs/file/<int:brief_id>/<name>")
+    def brief_file(brief_id: int, name: str):
+        """An archived brief file; only names the archive lists, from its own folder."""
+        who = context.principal()
+        row = archive.get(context.db(), brief_id)
+        if not who.can("view") or (row is not None and not may_see(who, row)):
+            audit.refused(context.db(), who.label, f"brief {brief_id}", ip())
+            return error(403, "forbidden", "auth.forbidden")
+        if row is None or row["status"] != "done" or name not in row["files"]:
+            return error(404, "not_found", "brief.not_found")
+        path = Path(row["directory"]) / name
+        if not path.is_file():
+            return error(404, "not_found", "brief.file_gone")
+        audit.record(context.db(), "download", actor=who.label, target=name, ip=ip(), detail={"brief": brief_id})
+        return flask.send_file(path, mimetype=TYPES.get(path.suffix, "application/octet-stream"),
+                               as_attachment=True, download_name=name, max_age=0)
