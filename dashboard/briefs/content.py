@@ -7,6 +7,7 @@ brief holds exactly what that principal could see on the screens, formatted the 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
@@ -28,6 +29,12 @@ CATEGORIES = ("recurrent", "investment")
 LATE_UNITS = 5
 OLDEST_TASKS = 10
 TREND_WEEKS = 12
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # no place in a document (Word refuses them)
+
+
+def source_text(value) -> str:
+    """Text that came from a source system (a task's title), safe for both documents."""
+    return CONTROL.sub(" ", value) if isinstance(value, str) else ""
 
 
 @dataclass(frozen=True)
@@ -169,7 +176,8 @@ def _task_summary(reading: _Reading, by_source: pd.DataFrame, oldest: pd.DataFra
              gov=fmt.count(by_source.loc[by_source["source"].isin(GOV_SOURCES), "value"].sum(), language))
     if not oldest.empty:
         row = oldest.iloc[0]
-        text += " " + t("brief.summary.oldest", language, title=row["title"], days=fmt.count(row["days_overdue"], language),
+        text += " " + t("brief.summary.oldest", language, title=source_text(row["title"]),
+                        days=fmt.count(row["days_overdue"], language),
                         unit=data.unit_name(row["unit_code"], language))
     return text
 
@@ -293,13 +301,18 @@ def _tasks(reading: _Reading, by_source: pd.DataFrame, oldest: pd.DataFrame, lan
     else:
         old_columns = ((t("brief.col.days", language), True), (t("brief.col.task", language), False),
                        (t("brief.col.lead", language), False), (t("brief.col.due", language), True))
-        old_rows = [[fmt.count(row.days_overdue, language),
-                     row.title + (f" ({row.document_ref})" if isinstance(row.document_ref, str) and row.document_ref else ""),
+        old_rows = [[fmt.count(row.days_overdue, language), _task_text(row),
                      data.unit_name(row.unit_code, language), fmt.day(pd.Timestamp(row.due_on).date(), language)]
                     for row in oldest.itertuples()]
         blocks.append(Table("oldest_tasks", old_columns, old_rows,
                             t("brief.tasks.oldest", language, count=len(oldest), date=end)))
     return Section(t("brief.section.tasks", language), blocks)
+
+
+def _task_text(row) -> str:
+    """The task's title and the document that assigned it: "Xây dựng … (Thông báo 123/TB-VPCP)"."""
+    reference = source_text(row.document_ref)
+    return source_text(row.title) + (f" ({reference})" if reference else "")
 
 
 def _budget(reading: _Reading, language: str) -> Section:

@@ -158,6 +158,25 @@ def test_an_english_brief_of_any_period(demo, tmp_path):
     assert re.search(r"No\. +/BC-VP", document.tables[0].rows[0].cells[0].text)  # numbered at registration
 
 
+def test_control_characters_from_a_source_cannot_break_the_documents(demo, week, tmp_path, monkeypatch):
+    from dashboard import data
+
+    real = data.overdue
+
+    def odd_titles(*args, **kwargs):
+        frame = real(*args, **kwargs).copy()
+        frame.loc[frame.index[0], "title"] = "Báo cáo\x0bquý\x01 III <b>&</b>"
+        return frame
+
+    monkeypatch.setattr(data, "overdue", odd_titles)
+    row = briefs.generate(context.standalone(demo[0]), system("test-brief"), week, trigger="cli", out_dir=tmp_path)
+    assert row["status"] == "done"
+    document = Document(tmp_path / row["files"][0])
+    oldest = next(table for table in document.tables if table.rows[0].cells[0].text == "Số ngày quá hạn")
+    assert oldest.rows[1].cells[1].text.startswith("Báo cáo quý  III <b>&</b>")  # as text, never markup
+    assert "Báo cáo quý III <b>&</b>" in _flat(_pdf_text(tmp_path / row["files"][1]))
+
+
 def test_a_failed_attempt_is_retried_and_a_last_failure_is_shown(demo, week, tmp_path, monkeypatch):
     settings = demo[0]
     server = context.standalone(settings)
