@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from config.settings import load_settings  # noqa: E402
-from dashboard import context  # noqa: E402
+from dashboard import context, periods  # noqa: E402
 from dashboard.auth.roles import system  # noqa: E402
-from dashboard.briefs import archive, content, generate  # noqa: E402
+from dashboard.briefs import archive, generate  # noqa: E402
 from warehouse.snapshots import NoSnapshot, Reader  # noqa: E402
 
 
@@ -77,8 +77,8 @@ def main() -> None:
     version = ensure_warehouse(settings)
     server = context.standalone(settings)
     with server.app_context():
-        period = content.iso_week(args.week) if args.week else content.previous_week(context.today())
-    print(f"data dir {settings.data_dir}, data version {version}, brief of {content.week_label(period)}")
+        period = periods.iso_week(args.week) if args.week else periods.previous_week(context.today())
+    print(f"data dir {settings.data_dir}, data version {version}, brief of {periods.week_label(period)}")
     totals = []
     with tempfile.TemporaryDirectory() as folder:
         for number in range(args.runs + 1):

@@ -17,12 +17,11 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import SettingsError, load_settings
-from dashboard import context, formatting as fmt
+from dashboard import context, formatting as fmt, periods
 from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.audit import utc
 from dashboard.auth.roles import ROLES, Principal, system
 from dashboard.auth.store import open_db
-from dashboard.briefs.content import iso_week
 from dashboard.briefs.generate import BriefFailed, generate
 from dashboard.i18n import LANGUAGES
 from warehouse import reference
@@ -180,7 +179,7 @@ def brief(
     """Write the weekly brief of an ISO week and print the paths of its files."""
     settings, _ = _open()
     try:
-        period = iso_week(week)
+        period = periods.iso_week(week)
         formats = tuple(part.strip().lower() for part in format.split(",") if part.strip())
         if language not in LANGUAGES:
             raise ValueError(f"language is {' or '.join(LANGUAGES)}, not {language!r}")

@@ -84,6 +84,11 @@ def empty(reason: str, name: str = "") -> html.Div:
                     className="empty-state", **({"id": f"{name}-empty"} if name else {}))
 
 
+def empty_section(title: str, reason: str, name: str) -> html.Section:
+    """A panel with nothing to show, saying why (its empty state carries the panel's name)."""
+    return section(title, empty(reason, name), name=name)
+
+
 def section(title: str, *children, name: str, note: str | None = None) -> html.Section:
     head = [html.H3(title, className="section-title")]
     if note:

@@ -53,6 +53,12 @@ def unit_name(code: str, language: str, *, short: bool = False) -> str:
     return name.replace(*SHORT_NAMES[language]) if short else name
 
 
+def unit_label(code: str | None, language: str, *, short: bool = False) -> str:
+    """The unit's name with its code, "Sở … Cần Thơ (S-CANTHO)", where the code matters
+    (an account's unit, a file's filters); empty for none."""
+    return f"{unit_name(code, language, short=short)} ({code})" if code else ""
+
+
 def procedure_name(code: str, language: str) -> str:
     if "opscenter_procedures" not in flask.g:
         flask.g.opscenter_procedures = cached(

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import pandas as pd
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
@@ -31,19 +32,29 @@ def count(value, language: str = "vi") -> str:
     return format_decimal(int(value), format="#,##0", locale=LOCALES[language])
 
 
-def points_change(value, language: str = "vi") -> str:
-    """A signed difference in percentage points or points, e.g. +1,3 / −4,1."""
+def points_change(value, language: str = "vi", digits: int = 1) -> str:
+    """A signed difference in percentage points, points or units, e.g. +1,3 / −4,1 / −10."""
     if _missing(value):
         return NO_DATA
-    text = format_decimal(abs(value), format="#,##0.0", locale=LOCALES[language])
-    return ("+" if value > 0 else "−" if value < 0 else "") + text
+    return ("+" if value > 0 else "−" if value < 0 else "") + decimal(abs(value), language, digits)
+
+
+def rank_change(previous, current, language: str = "vi") -> str:
+    """▲ 3 (up three places) / ▼ 2 / = / "mới" when the unit had no rank before."""
+    if previous is None or pd.isna(previous):
+        return t("rankings.change.new", language)
+    places = int(previous) - int(current)
+    return f"▲ {places}" if places > 0 else f"▼ {-places}" if places < 0 else "="
+
+
+BILLION = 1e9  # VND in a tỷ đồng, the unit money is shown and exported in
 
 
 def billions(amount_vnd, language: str = "vi") -> str:
     """Money in tỷ đồng (billions of VND), as the screens show it."""
     if _missing(amount_vnd):
         return NO_DATA
-    value = format_decimal(amount_vnd / 1e9, format="#,##0.0", locale=LOCALES[language])
+    value = format_decimal(amount_vnd / BILLION, format="#,##0.0", locale=LOCALES[language])
     return t("money.billion", language, value=value)
 
 

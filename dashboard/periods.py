@@ -1,4 +1,5 @@
-"""Report periods chosen on screen: presets and the ``from``/``to`` URL parameters."""
+"""Report periods chosen on screen (presets, the ``from``/``to`` URL parameters) and the ISO
+weeks the weekly brief reports on."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -52,3 +53,24 @@ def from_query(query: dict, today: date) -> tuple[Period, str | None]:
     if period.start < EARLIEST or period.end > today + timedelta(days=366):
         return this_month(today), f"{period.start} – {period.end}"
     return period, None
+
+
+def iso_week(label: str) -> Period:
+    """``2026-W47`` as the Monday-to-Sunday period of that ISO week."""
+    try:
+        year, week = label.upper().split("-W")
+        return Period(date.fromisocalendar(int(year), int(week), 1), date.fromisocalendar(int(year), int(week), 7))
+    except ValueError:
+        raise ValueError(f"{label!r} is not an ISO week such as 2026-W47") from None
+
+
+def week_label(period: Period) -> str | None:
+    """The ISO week a period is exactly, else None."""
+    year, week, weekday = period.start.isocalendar()
+    return f"{year}-W{week:02d}" if weekday == 1 and period.days == 7 else None
+
+
+def previous_week(today: date) -> Period:
+    """The last whole ISO week before ``today`` (what Monday's brief reports on)."""
+    monday = today - timedelta(days=today.isoweekday() - 1)
+    return Period(monday - timedelta(days=7), monday - timedelta(days=1))

@@ -28,12 +28,6 @@ def _unit_options(language: str) -> list[dict]:
             for code, row in current.iterrows()]
 
 
-def _unit_label(code: str | None, language: str) -> str:
-    if not code:
-        return ""
-    return f"{data.unit_name(code, language, short=True)} ({code})"
-
-
 @exports.table("access-users", screen=SCREEN, filters=())
 def users_sheet(view: View | None, language: str) -> exports.Sheet:
     """Every account: role, unit, whether it is active and has a password, its last sign-in."""
@@ -42,7 +36,7 @@ def users_sheet(view: View | None, language: str) -> exports.Sheet:
     rows = pd.DataFrame({
         "username": [row.username for row in users], "name": [row.display_name for row in users],
         "role": [t(f"role.{row.role}", language) for row in users],
-        "unit": [_unit_label(row.unit_code, language) for row in users],
+        "unit": [data.unit_label(row.unit_code, language, short=True) for row in users],
         "state": [t("access.state.active" if row.active else "access.state.disabled", language)
                   for row in users],
         "password": [t("access.password.set" if row.password_hash else "access.password.unset", language)

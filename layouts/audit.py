@@ -57,10 +57,7 @@ def log_sheet(view: View, language: str, action: str | None = None, outcome: str
         notes.append(f"{t('audit.col.outcome', language)}: {t(f'audit.outcome.{outcome}', language)}")
     if actor:
         notes.append(f"{t('audit.col.actor', language)}: {actor}")
-    if total > len(rows):
-        notes.append(t("exports.cut", language, shown=fmt.count(len(rows), language),
-                       total=fmt.count(total, language)))
-    return _sheet(rows, language, tuple(notes))
+    return _sheet(rows, language, (*notes, *exports.cut(len(rows), total, language)))
 
 
 def _table(rows: list[dict], total: int, offset: int, language: str, filters: dict):

@@ -12,8 +12,8 @@ import dash
 import dash_mantine_components as dmc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from dashboard import components as ui, context, formatting as fmt
-from dashboard.briefs import archive, content, web
+from dashboard import components as ui, context, formatting as fmt, periods
+from dashboard.briefs import archive, generate as making, web
 from dashboard.i18n import LANGUAGES, t
 from dashboard.state import View
 from warehouse.metrics import Period
@@ -24,41 +24,24 @@ POLL_MS = 1000
 MAX_DAYS = 366
 
 
-def _week_text(period: Period, language: str) -> str:
-    year, week, _ = period.start.isocalendar()
-    return t("briefs.week", language, week=week, year=year, start=fmt.day(period.start, language),
-             end=fmt.day(period.end, language))
-
-
 def _weeks(today: date, language: str) -> list[dict]:
     """The last ``WEEKS`` whole ISO weeks, the latest first."""
-    options, period = [], content.previous_week(today)
+    options, period = [], periods.previous_week(today)
     for _ in range(WEEKS):
-        options.append({"value": content.week_label(period), "label": _week_text(period, language)})
+        options.append({"value": periods.week_label(period), "label": web.week_text(period, language)})
         period = period.previous()
     return options
 
 
-def _period_text(row: dict, language: str) -> str:
-    period = row["period"]
-    if row["label"]:
-        return _week_text(period, language)
-    return f"{fmt.day(period.start, language)} – {fmt.day(period.end, language)}"
-
-
 def _status(row: dict, language: str):
-    if row["status"] == "running":
-        return html.Div([
-            html.Div(t("briefs.status.running", language, step=t(f"briefs.step.{row['step']}", language),
-                       progress=row["progress"]), className="brief-step"),
-            dmc.Progress(value=row["progress"], animated=True, striped=True, size="lg",
-                         **{"aria-label": t("briefs.col.status", language)}),
-        ], className="brief-progress", id=f"brief-progress-{row['id']}")
-    error = row["error"] or ""
-    if error == "interrupted":
-        error = t("briefs.error.interrupted", language)
-    return html.Span(t(f"briefs.status.{row['status']}", language, attempts=row["attempts"], error=error),
-                     className=f"brief-status brief-{row['status']}")
+    text = web.status_text(row, language)
+    if row["status"] != "running":
+        return html.Span(text, className=f"brief-status brief-{row['status']}")
+    return html.Div([
+        html.Div(text, className="brief-step"),
+        dmc.Progress(value=making.percent(row["step"]), animated=True, striped=True, size="lg",
+                     **{"aria-label": t("briefs.col.status", language)}),
+    ], className="brief-progress", id=f"brief-progress-{row['id']}")
 
 
 def _files(row: dict, language: str):
@@ -70,9 +53,7 @@ def _files(row: dict, language: str):
 
 def archive_table(language: str):
     who = context.principal()
-    db = context.db()
-    archive.abandon_interrupted(db)
-    rows = archive.recent(db, who.unit_code)
+    rows = archive.recent(context.db(), who.unit_code)
     if not rows:
         return ui.empty(t("briefs.empty", language), "briefs-archive"), False
     can_generate = who.can("export")
@@ -85,7 +66,7 @@ def archive_table(language: str):
             status.append(html.Button(t("briefs.retry", language), className="small-button",
                                       id={"type": "brief-retry", "id": row["id"]}))
         cells.append([
-            _period_text(row, language), t(f"briefs.lang.{row['language']}", language),
+            web.period_text(row["period"], language), t(f"briefs.lang.{row['language']}", language),
             fmt.moment(row["created_at"], language),
             f"{row['requested_by']} ({t('briefs.trigger.' + row['trigger'], language)})",
             html.Td(status), html.Td(_files(row, language)),
@@ -129,7 +110,7 @@ def layout(view: View, language: str):
 def _chosen(kind: str, week: str | None, start: str | None, end: str | None) -> Period | None:
     """The period the form asks for, or None when it is not one a brief can cover."""
     try:
-        period = (content.iso_week(week) if kind == "week"
+        period = (periods.iso_week(week) if kind == "week"
                   else Period(date.fromisoformat(start[:10]), date.fromisoformat(end[:10])))
     except (TypeError, ValueError):
         return None

@@ -91,8 +91,7 @@ def _total_curve(view: View, year: Period, language: str):
     title = t("budget.curve.title", language, year=year.end.year)
     months = data.metric(METRIC, year, by=("month",), **_options(view))
     if not (months["denominator"] > 0).any():
-        return ui.section(title, ui.empty(t("budget.no_plan", language, year=year.end.year), "budget-curve"),
-                          name="budget-curve")
+        return ui.empty_section(title, t("budget.no_plan", language, year=year.end.year), "budget-curve")
     frame = _curve_frame(months, language)
     fig = figures.trend(frame, "month", [
         ("value", t("budget.line.disbursed", language), "value_text"),
@@ -107,8 +106,7 @@ def _category_curve(view: View, year: Period, language: str):
     months = data.metric(METRIC, year, by=("month", "category"), **_options(view))
     months = months[months["denominator"] > 0]
     if months.empty:
-        return ui.section(title, ui.empty(t("budget.no_plan", language, year=year.end.year),
-                                          "budget-categories"), name="budget-categories")
+        return ui.empty_section(title, t("budget.no_plan", language, year=year.end.year), "budget-categories")
     labels = [m for m in dict.fromkeys(months["month"])]
     frame = pd.DataFrame({"month": [fmt.month(m, language) for m in labels]})
     lines, targets = [], {}
@@ -181,8 +179,7 @@ def _units(view: View, year: Period, language: str):
     title = t("budget.units.title", language)
     rows = unit_rows(view, language)
     if rows.empty:
-        return ui.section(title, ui.empty(t("budget.no_plan", language, year=year.end.year), "budget-units"),
-                          name="budget-units")
+        return ui.empty_section(title, t("budget.no_plan", language, year=year.end.year), "budget-units")
     # the written values stand in one column right of every bar and target mark, so the
     # target marks never cross them
     top = float(max(rows["value"].max(), rows["target"].max(), 0.01))

@@ -18,6 +18,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import components as ui, context, exports, formatting as fmt
+from dashboard.briefs import archive, web as briefs_web
 from dashboard.cache import cached
 from dashboard.i18n import t
 from dashboard.state import View
@@ -26,6 +27,7 @@ from warehouse import freshness, runs
 DATASETS = ("dossiers", "tasks", "budget", "units", "procedures")
 RUN_ROWS = 50
 QUARANTINE_ROWS = 200
+BRIEF_ROWS = 5
 PATH = ui.SCREENS["data"]
 LOCALES = {"vi": "vi-VN", "en": "en-GB"}
 
@@ -162,8 +164,7 @@ def _sources_section(view: View, language: str):
     sheet = sources_sheet(view, language)
     title = t("data_status.sources", language)
     if sheet.rows.empty:
-        return ui.section(title, ui.empty(t("data_status.sources.none", language), "data-sources"),
-                          name="data-sources")
+        return ui.empty_section(title, t("data_status.sources.none", language), "data-sources")
     summary = t("data_status.summary", language, count=fmt.count(len(sheet.rows), language),
                 stale=fmt.count(int(sheet.rows["stale"].sum()), language))
     headers = [t(f"data_status.col.{c}", language) for c in
@@ -226,8 +227,7 @@ def _runs_section(view: View, language: str):
     sheet = runs_sheet(view, language)
     title = t("data_status.runs", language, count=RUN_ROWS)
     if sheet.rows.empty:
-        return ui.section(title, ui.empty(t("data_status.runs.none", language), "data-runs"),
-                          name="data-runs")
+        return ui.empty_section(title, t("data_status.runs.none", language), "data-runs")
     columns = [
         _text_column("started_at", language, sortable=False, minWidth=160),
         _text_column("source", language, 1.4),
@@ -255,8 +255,7 @@ def _counts_section(view: View, language: str):
     sheet = counts_sheet(view, language)
     title = t("data_status.quarantine", language)
     if sheet.rows.empty:
-        return ui.section(title, ui.empty(t("data_status.quarantine.none", language), "data-quarantine"),
-                          name="data-quarantine")
+        return ui.empty_section(title, t("data_status.quarantine.none", language), "data-quarantine")
     written = sheet.texts(language)
     rows = [dmc.TableTr([
         dmc.TableTd(dcc.Link(row.dataset, href=f"{PATH}?dataset={row.code}#panel-data-quarantined")),
@@ -320,6 +319,21 @@ def _quarantined_section(view: View, dataset: str | None, language: str):
                       note=t("data_status.quarantined.note", language, count=QUARANTINE_ROWS))
 
 
+def _briefs_section(language: str):
+    """The scheduled weekly briefs: an administrator opens no Briefs screen, yet must see
+    one that failed."""
+    title = t("data_status.briefs", language)
+    rows = archive.recent(context.db(), None, trigger="schedule", limit=BRIEF_ROWS)
+    if not rows:
+        return ui.empty_section(title, t("data_status.briefs.none", language), "data-briefs")
+    columns = [(t(f"briefs.col.{key}", language), False) for key in ("period", "created", "status")]
+    cells = [[briefs_web.period_text(row["period"], language), fmt.moment(row["created_at"], language),
+              html.Span(briefs_web.status_text(row, language), className=f"brief-status brief-{row['status']}")]
+             for row in rows]
+    return ui.section(title, ui.table(columns, cells, "data-briefs-table"), name="data-briefs",
+                      note=t("data_status.briefs.note", language, count=BRIEF_ROWS))
+
+
 # --- the page ------------------------------------------------------------------------------
 
 def _render(view: View, language: str, dataset: str | None, refused: str | None):
@@ -331,6 +345,7 @@ def _render(view: View, language: str, dataset: str | None, refused: str | None)
         _counts_section(view, language),
         _runs_section(view, language),
         _quarantined_section(view, dataset, language),
+        _briefs_section(language),
     ]
     return ui.page(view, "data", language, body, controls=())
 

@@ -150,8 +150,7 @@ def _unit_rates(view: View, language: str) -> html.Div:
         frame = _cut(name, view.period, view, ("unit",))
         units = int((frame["denominator"] > 0).sum())
         if not units:
-            panels.append(ui.section(title, ui.empty(_no_dossiers(view, language), f"procedures-unit-{short}"),
-                                     name=f"procedures-unit-{short}"))
+            panels.append(ui.empty_section(title, _no_dossiers(view, language), f"procedures-unit-{short}"))
             continue
         rows = unit_rate_rows(frame, view, status, language)
         note = " ".join([t("procedures.unit.note", language, shown=min(TOP, units), units=units),
@@ -176,7 +175,7 @@ def _fields(view: View, language: str):
     frame = on_time.merge(online, on="field", how="outer", suffixes=("_on_time", "_online"))
     frame = frame[(frame["denominator_on_time"] > 0) | (frame["denominator_online"] > 0)]
     if frame.empty:
-        return ui.section(title, ui.empty(_no_dossiers(view, language), "procedures-field"), name="procedures-field")
+        return ui.empty_section(title, _no_dossiers(view, language), "procedures-field")
     frame = frame.sort_values(["value_on_time", "field"], na_position="last").iloc[::-1]
     labels = [("▶ " if field == view.field else "") + ui.field_label(field, language) for field in frame["field"]]
     hrefs = [view.href(ui.SCREENS[SCREEN], field=field) for field in frame["field"]]
@@ -255,10 +254,8 @@ def _heatmap(view: View, language: str):
     frame = _cut("dossier_on_time_rate", window, view, ("unit", "month"))
     frame = frame[frame["denominator"] > 0]
     if frame.empty:
-        return ui.section(title, ui.empty(t("procedures.heatmap.none", language,
-                                            start=fmt.day(window.start, language),
-                                            end=fmt.day(window.end, language)), "procedures-heatmap"),
-                          name="procedures-heatmap")
+        return ui.empty_section(title, t("procedures.heatmap.none", language, start=fmt.day(window.start, language),
+                                         end=fmt.day(window.end, language)), "procedures-heatmap")
     months = [(label, first, last) for label, first, last in buckets(window, "month")]
     # worst over the 12 months on top
     sums = frame.groupby("unit_code")[["numerator", "denominator"]].sum().sort_index()
@@ -324,8 +321,7 @@ def _procedures(view: View, language: str):
     title = t("procedures.procedure", language)
     sheet = procedure_sheet(view, language)
     if sheet.rows.empty:
-        return ui.section(title, ui.empty(_no_dossiers(view, language), "procedures-procedure"),
-                          name="procedures-procedure")
+        return ui.empty_section(title, _no_dossiers(view, language), "procedures-procedure")
     written = sheet.texts(language)
     columns = sheet.headers("procedure_code", "field", "handled", "on_time", "late", "overdue_open", "rate")
     cells = [[html.Span([html.B(row.procedure_code), " · ", row.name]), row.field or fmt.NO_DATA,
@@ -345,9 +341,8 @@ def _overdue(view: View, language: str):
     frame = _cut("dossier_overdue_open", view.period, view, ("unit",))
     frame = frame[frame["numerator"] > 0]
     if frame.empty:
-        return ui.section(title, ui.empty(t("procedures.overdue.none", language,
-                                            date=fmt.day(view.period.end, language)), "procedures-overdue"),
-                          name="procedures-overdue")
+        return ui.empty_section(title, t("procedures.overdue.none", language, date=fmt.day(view.period.end, language)),
+                                "procedures-overdue")
     top = frame.sort_values(["value", "unit_code"], ascending=[False, True]).head(TOP)
     share = top["numerator"] / top["denominator"].where(top["denominator"] > 0)
     levels = [theme.status(None if pd.isna(s) else 1 - s, "rate") for s in share]

@@ -24,18 +24,6 @@ def _md_escape(name: str) -> str:
     return "".join("\\" + c if c in "\\[]*_`" else c for c in name)
 
 
-def rank_change(previous, current, language: str) -> str:
-    """▲ 3 (up three places) / ▼ 2 / = / "mới" when the unit had no rank before."""
-    if previous is None or pd.isna(previous):
-        return t("rankings.change.new", language)
-    places = int(previous) - int(current)
-    if places > 0:
-        return f"▲ {places}"
-    if places < 0:
-        return f"▼ {-places}"
-    return "="
-
-
 def _change_words(previous, current, language: str) -> str:
     """The same change in words, for the tooltip and screen readers."""
     if previous is None or pd.isna(previous):
@@ -54,7 +42,7 @@ def ranking_sheet(view: View, language: str) -> exports.Sheet:
     rows = ranking[["rank", "unit_code", "kind", "ranked", *SCORES, "previous_rank"]].assign(
         unit=[data.unit_name(code, language) for code in ranking["unit_code"]],
         kind_name=[t(f"kind.{kind}", language) for kind in ranking["kind"]],
-        change=[rank_change(p, r, language) for p, r in zip(ranking["previous_rank"], ranking["rank"])],
+        change=[fmt.rank_change(p, r, language) for p, r in zip(ranking["previous_rank"], ranking["rank"])],
         places=ranking["previous_rank"] - ranking["rank"])
     return exports.Sheet(t("exports.title.rankings", language), exports.columns(
         language, ("rank", "rankings.col.rank", "count"), ("unit", "rankings.col.unit"),

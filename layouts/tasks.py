@@ -144,8 +144,8 @@ def _sources(view: View, language: str):
     title = t("tasks.sources", language, date=fmt.day(view.period.end, language))
     sheet = sources_sheet(view, language)
     if sheet.rows.empty:
-        return ui.section(title, ui.empty(t("tasks.none", language, date=fmt.day(view.period.end, language)),
-                                          "tasks-sources"), name="tasks-sources")
+        return ui.empty_section(title, t("tasks.none", language, date=fmt.day(view.period.end, language)),
+                                "tasks-sources")
     keys = [column.key for column in sheet.columns[1:]]
     total = sheet.rows[keys].sum()
     rows = sheet.written_rows(language) + [
@@ -169,8 +169,7 @@ def _units(view: View, language: str):
     overdue = data.metric("task_overdue", view.period, by=("unit",), **options)
     overdue = overdue[overdue["numerator"] > 0]
     if overdue.empty:
-        return ui.section(title, ui.empty(t("tasks.overdue.none", language, date=end), "tasks-units"),
-                          name="tasks-units")
+        return ui.empty_section(title, t("tasks.overdue.none", language, date=end), "tasks-units")
     rates = data.metric("task_overdue_rate", view.period, by=("unit",), **options).set_index("unit_code")["value"]
     top = overdue.sort_values(["value", "unit_code"], ascending=[False, True]).head(TOP_UNITS)
     levels = [overdue_level(rates.get(code)) for code in top["unit_code"]]
@@ -213,7 +212,8 @@ def list_sheet(view: View, language: str) -> exports.Sheet:
         ("document_ref", "unit.col.document_ref"), ("source", "tasks.col.source"), ("lead", "tasks.col.lead"),
         ("lead_code", "exports.col.unit_code"), ("due_on", "tasks.col.due", "date"),
         ("task_id", "unit.col.task_id"),
-    ), rows, notes=(_as_of(view, language),))
+    ), rows, notes=(_as_of(view, language),
+                    *exports.cut(len(rows), data.total("task_overdue", view.period, **_options(view))["value"], language)))
 
 
 def _list(view: View, language: str):
@@ -221,8 +221,7 @@ def _list(view: View, language: str):
     title = t("tasks.list", language, top=TOP_TASKS, date=end)
     sheet = list_sheet(view, language)
     if sheet.rows.empty:
-        return ui.section(title, ui.empty(t("tasks.overdue.none", language, date=end), "tasks-list"),
-                          name="tasks-list")
+        return ui.empty_section(title, t("tasks.overdue.none", language, date=end), "tasks-list")
     total = data.total("task_overdue", view.period, **_options(view))["value"]
     days, due = sheet.written("days_overdue", language), sheet.written("due_on", language)
     rows = [[

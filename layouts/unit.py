@@ -140,8 +140,7 @@ def _grid(kind: str, language: str, count: int, end):
         return ui.section(title, ui.notice(t("unit.no_drill", language, count=fmt.count(count, language))),
                           name=f"unit-{kind}")
     if not count:
-        return ui.section(title, ui.empty(t(f"unit.{kind}.none", language, date=fmt.day(end, language)),
-                                          f"unit-{kind}"), name=f"unit-{kind}")
+        return ui.empty_section(title, t(f"unit.{kind}.none", language, date=fmt.day(end, language)), f"unit-{kind}")
     grid = dag.AgGrid(
         id=f"unit-{kind}-grid",
         rowModelType="infinite",
@@ -265,11 +264,8 @@ def _everything(kind: str, view: View, language: str) -> exports.Sheet:
         pages.append(data.overdue(kind, end, unit=view.unit, limit=min(lists.MAX_ROWS, EXPORT_ROWS - read),
                                   offset=read))
     sheet = overdue_sheet(kind, pd.concat(pages, ignore_index=True), language)
-    notes = [t("exports.as_of", language, date=fmt.day(end, language))]
-    if total > len(sheet.rows):
-        notes.append(t("exports.cut", language, shown=fmt.count(len(sheet.rows), language),
-                       total=fmt.count(total, language)))
-    return replace(sheet, notes=tuple(notes))
+    notes = (t("exports.as_of", language, date=fmt.day(end, language)), *exports.cut(len(sheet.rows), total, language))
+    return replace(sheet, notes=notes)
 
 
 @exports.table("unit-dossiers", screen="unit", filters=("period", "unit"))

@@ -67,14 +67,12 @@ briefs = Table(
     Column("id", Integer, primary_key=True),
     Column("period_start", Date, nullable=False),
     Column("period_end", Date, nullable=False),
-    Column("label", String(20)),  # the ISO week (2026-W47) of a weekly brief
     Column("language", String(2), nullable=False),
     Column("unit_code", String(40)),  # the scope of a unit user's brief; none: the whole ministry
     Column("requested_by", String(200), nullable=False),
     Column("trigger", String(20), nullable=False),  # schedule, screen or cli
     Column("status", String(20), nullable=False, index=True),  # running, retrying, done, failed
-    Column("step", String(40)),
-    Column("progress", Integer, nullable=False, default=0),  # percent
+    Column("step", String(40)),  # the step being made; the screen shows it as a share of all steps
     Column("attempts", Integer, nullable=False, default=0),
     Column("error", Text),
     Column("data_version", String(60)),

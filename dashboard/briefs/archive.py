@@ -1,13 +1,14 @@
 """The archive of briefs in the app database: one row per generation, written as it
-goes (step, progress, attempts, error), so the Briefs screen shows a brief being made,
+goes (step, attempts, error), so the Briefs screen shows a brief being made,
 every past brief with its files, and every failure with its reason."""
 from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, and_, insert, select, update
 
+from dashboard import periods
 from dashboard.auth.audit import utc
 from dashboard.auth.store import briefs
 from warehouse.metrics import Period
@@ -19,12 +20,12 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def start(db: Engine, period: Period, *, label: str | None, language: str, unit_code: str | None,
-          requested_by: str, trigger: str) -> int:
+def start(db: Engine, period: Period, *, language: str, unit_code: str | None, requested_by: str,
+          trigger: str) -> int:
     with db.begin() as connection:
         return connection.execute(insert(briefs).values(
-            period_start=period.start, period_end=period.end, label=label, language=language, unit_code=unit_code,
-            requested_by=requested_by, trigger=trigger, status="running", step="start", progress=0, attempts=0,
+            period_start=period.start, period_end=period.end, language=language, unit_code=unit_code,
+            requested_by=requested_by, trigger=trigger, status="running", step="start", attempts=0,
             created_at=_now())).inserted_primary_key[0]
 
 
@@ -41,6 +42,7 @@ def _row(row) -> dict:
     item = dict(row)
     item["files"] = json.loads(item["files"]) if item["files"] else []
     item["period"] = Period(item["period_start"], item["period_end"])
+    item["label"] = periods.week_label(item["period"])  # the ISO week of a weekly brief
     item["created_at"] = utc(item["created_at"])
     item["finished_at"] = item["finished_at"] and utc(item["finished_at"])
     return item
@@ -58,11 +60,13 @@ def visible(unit_code: str | None):
     return True if unit_code is None else briefs.c.unit_code == unit_code
 
 
-def recent(db: Engine, unit_code: str | None, *, limit: int = 50) -> list[dict]:
-    """The newest briefs first."""
+def recent(db: Engine, unit_code: str | None, *, trigger: str | None = None, limit: int = 50) -> list[dict]:
+    """The newest briefs first (of one ``trigger``, when given); any a stopped program left
+    "running" are marked failed first, so no list shows a brief that will never finish."""
+    abandon_interrupted(db)
+    where = visible(unit_code) if trigger is None else and_(visible(unit_code), briefs.c.trigger == trigger)
     with db.connect() as connection:
-        rows = connection.execute(select(briefs).where(visible(unit_code)).order_by(briefs.c.id.desc())
-                                  .limit(limit)).mappings().all()
+        rows = connection.execute(select(briefs).where(where).order_by(briefs.c.id.desc()).limit(limit)).mappings().all()
     return [_row(row) for row in rows]
 
 

@@ -83,27 +83,6 @@ class Brief:
         return [b for s in self.sections for b in s.blocks if isinstance(b, Chart)]
 
 
-def iso_week(label: str) -> Period:
-    """``2026-W47`` as the Monday-to-Sunday period of that ISO week."""
-    try:
-        year, week = label.upper().split("-W")
-        return Period(date.fromisocalendar(int(year), int(week), 1), date.fromisocalendar(int(year), int(week), 7))
-    except ValueError:
-        raise ValueError(f"{label!r} is not an ISO week such as 2026-W47") from None
-
-
-def week_label(period: Period) -> str | None:
-    """The ISO week a period is exactly, else None."""
-    year, week, weekday = period.start.isocalendar()
-    return f"{year}-W{week:02d}" if weekday == 1 and period.days == 7 else None
-
-
-def previous_week(today: date) -> Period:
-    """The last whole ISO week before ``today`` (what Monday's brief reports on)."""
-    monday = today - timedelta(days=today.isoweekday() - 1)
-    return Period(monday - timedelta(days=7), monday - timedelta(days=1))
-
-
 class _Reading:
     """The numbers of one period and the one before it, each read once."""
 
@@ -127,13 +106,6 @@ def _delta(name: str, now, before) -> float | None:
     if now is None or before is None:
         return None
     return (now - before) * (100 if REGISTRY[name].format == "percent" else 1)
-
-
-def _signed(delta, language: str, *, digits: int = 1) -> str:
-    """A change in a table cell: +0,2 / −10 / 0 (points for rates, units for counts)."""
-    if delta is None or pd.isna(delta):
-        return fmt.NO_DATA
-    return ("+" if delta > 0 else "−" if delta < 0 else "") + fmt.decimal(abs(delta), language, digits)
 
 
 def movement(name: str, now, before, language: str, weekly: bool) -> str:
@@ -224,7 +196,7 @@ def _headline(reading: _Reading, language: str, weekly: bool) -> Section:
         delta = _delta(name, now, before)
         rate = REGISTRY[name].format == "percent"
         rows.append([REGISTRY[name].label(language), _value_text(name, now, language),
-                     _value_text(name, before, language), _signed(delta, language, digits=1 if rate else 0)])
+                     _value_text(name, before, language), fmt.points_change(delta, language, 1 if rate else 0)])
     table = Table("headline", columns, rows, t("brief.headline.note", language))
     return Section(t("brief.section.headline", language), [table, _trend_chart(reading.period, language, weekly)])
 
@@ -262,7 +234,7 @@ def _late_units(reading: _Reading, language: str, weekly: bool) -> Section:
                (t("brief.col.change", language), True), (t("brief.col.overdue_open", language), True))
     rows = [[data.unit_name(row.unit_code, language), fmt.count(row.denominator, language),
              fmt.count(row.numerator, language), fmt.percent(row.value, language),
-             _signed(_delta("dossier_on_time_rate", row.value, _or_none(before.get(row.unit_code))), language),
+             fmt.points_change(_delta("dossier_on_time_rate", row.value, _or_none(before.get(row.unit_code))), language),
              fmt.count(overdue.get(row.unit_code, 0), language)] for row in late.itertuples()]
     bars = pd.DataFrame({
         "label": [data.unit_name(code, language, short=True) for code in late["unit_code"]],
@@ -331,7 +303,8 @@ def _budget(reading: _Reading, language: str) -> Section:
     def row(label: str, values: dict | None) -> list[str]:
         if not values or not values.get("denominator"):
             return [label] + [fmt.NO_DATA] * 5
-        return [label, fmt.decimal(values["denominator"] / 1e9, language), fmt.decimal(values["numerator"] / 1e9, language),
+        return [label, fmt.decimal(values["denominator"] / fmt.BILLION, language),
+                fmt.decimal(values["numerator"] / fmt.BILLION, language),
                 fmt.percent(values["value"], language), fmt.percent(values["target"], language),
                 fmt.points_change(values["gap_pp"], language)]
 
@@ -361,7 +334,7 @@ def _rankings(ranking: pd.DataFrame, language: str) -> Section:
             continue
         cells = [[str(int(row.rank)), data.unit_name(row.unit_code, language), fmt.decimal(row.composite, language),
                   fmt.decimal(row.procedures, language), fmt.decimal(row.tasks, language),
-                  fmt.decimal(row.budget, language), _rank_change(row.previous_rank, row.rank, language)]
+                  fmt.decimal(row.budget, language), fmt.rank_change(row.previous_rank, row.rank, language)]
                  for row in rows.itertuples()]
         blocks.append(Table(f"ranking_{kind}", columns, cells, t(f"brief.kind.{kind}", language)))
     if len(blocks) == 1:
@@ -369,23 +342,15 @@ def _rankings(ranking: pd.DataFrame, language: str) -> Section:
     return Section(t("brief.section.rankings", language), blocks)
 
 
-def _rank_change(previous, current, language: str) -> str:
-    if previous is None or pd.isna(previous):
-        return t("rankings.change.new", language)
-    places = int(previous) - int(current)
-    return f"▲ {places}" if places > 0 else f"▼ {-places}" if places < 0 else "="
-
-
 # -- the whole brief ---------------------------------------------------------------------
 
 Progress = Callable[[str], None]
 
 
-def build(period: Period, language: str, config: dict, *, progress: Progress = lambda step: None,
-          number: str | None = None) -> Brief:
+def build(period: Period, language: str, config: dict, *, progress: Progress = lambda step: None) -> Brief:
     """The brief of ``period`` for the current principal; ``progress(step)`` is called as
     each part is read (the Briefs screen shows it)."""
-    weekly = week_label(period) is not None
+    weekly = periods.week_label(period) is not None
     reading = _Reading(period)
     who = context.principal()
     scope = data.unit_name(who.unit_code, language) if who.unit_code else t("brief.scope.all", language)
@@ -410,8 +375,7 @@ def build(period: Period, language: str, config: dict, *, progress: Progress = l
     footer = t("brief.footer", language, version=reader.version, published=fmt.moment(reader.published_at, language),
                start=fmt.day(period.start, language), end=fmt.day(period.end, language), scope=scope)
     return Brief(language, period, weekly,
-                 official.header(config, period, context.today(), language, scope=who.unit_code and scope,
-                                 number=number),
+                 official.header(config, period, context.today(), language, scope=who.unit_code and scope),
                  [Section(t("brief.section.summary", language), summary), headline, units, tasks, budget, rankings],
                  official.closing(config, language),
                  footer, reader.version, scope)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import flask
 
-from dashboard import context, images
+from dashboard import context, images, periods
 from dashboard.auth import audit
 from dashboard.auth.roles import Principal, system
 from dashboard.briefs import archive, content, official, pdf, word
@@ -30,12 +30,17 @@ WRITERS = {"docx": (word.write, "png"), "pdf": (pdf.write, "svg")}
 STEPS = ("headline", "units", "tasks", "budget", "rankings", "charts", "docx", "pdf")
 
 
+def percent(step: str) -> int:
+    """How far a brief at ``step`` has got (the screen's progress bar)."""
+    return 100 if step == "done" else round(100 * STEPS.index(step) / len(STEPS)) if step in STEPS else 0
+
+
 class BriefFailed(RuntimeError):
     """Every attempt failed; the archive row holds the reason."""
 
 
 def file_stem(period: Period, language: str) -> str:
-    week = content.week_label(period)
+    week = periods.week_label(period)
     if week:
         return ("bao-cao-tuan_" if language == "vi" else "weekly-brief_") + week
     return ("bao-cao_" if language == "vi" else "brief_") + f"{period.start}_{period.end}"
@@ -69,13 +74,11 @@ def _attempt(server: flask.Flask, who: Principal, period: Period, brief_id: int,
     db = server.extensions[context.EXTENSION]["db"]
 
     def progress(step: str) -> None:
-        archive.update_row(db, brief_id, step=step, progress=round(100 * STEPS.index(step) / len(STEPS)))
+        archive.update_row(db, brief_id, step=step)
 
     with context.acting_in(server, who, language):
         settings = context.settings()
-        weekly = content.week_label(period) is not None
-        brief = content.build(period, language, official.load(settings.brief_path), progress=progress,
-                              number=str(period.start.isocalendar()[1]) if weekly else None)
+        brief = content.build(period, language, official.load(settings.brief_path), progress=progress)
         return brief, _write(brief, out_dir or settings.briefs_dir / f"{brief_id:05d}", formats, progress)
 
 
@@ -91,11 +94,11 @@ def generate(server: flask.Flask, who: Principal, period: Period, *, language: s
     if unknown or not formats:
         raise ValueError(f"brief formats are {', '.join(FORMATS)}, not {', '.join(sorted(unknown)) or 'none'}")
     db = server.extensions[context.EXTENSION]["db"]
-    label = content.week_label(period)
+    label = periods.week_label(period)
     target = label or f"{period.start}/{period.end}"
     if brief_id is None:
-        brief_id = archive.start(db, period, label=label, language=language, unit_code=who.unit_code,
-                                 requested_by=who.label, trigger=trigger)
+        brief_id = archive.start(db, period, language=language, unit_code=who.unit_code, requested_by=who.label,
+                                 trigger=trigger)
     attempt = 0
     while True:
         attempt += 1
@@ -113,7 +116,7 @@ def generate(server: flask.Flask, who: Principal, period: Period, *, language: s
                 raise BriefFailed(f"brief {target} failed after {attempts} attempt(s): {reason}") from exc
             time.sleep(retry_seconds * 2 ** (attempt - 1))
             continue
-        archive.update_row(db, brief_id, status="done", step="done", progress=100, attempts=attempt, error=None,
+        archive.update_row(db, brief_id, status="done", step="done", attempts=attempt, error=None,
                            data_version=brief.version, directory=str(paths[0].parent),
                            files=[path.name for path in paths])
         audit.record(db, "brief", actor=who.label, target=target,
@@ -128,7 +131,7 @@ def weekly(settings, *, language: str = "vi") -> str:
     tried ``brief_attempts`` times before it is shown as failed."""
     server = context.standalone(settings)
     with server.app_context():
-        period = content.previous_week(context.today())
+        period = periods.previous_week(context.today())
     row = generate(server, system("weekly-brief"), period, language=language, trigger="schedule",
                    attempts=settings.brief_attempts, retry_seconds=settings.brief_retry_seconds)
     return f"brief {row['label']}: {', '.join(row['files'])}"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.dates import format_date
 
-from dashboard import formatting as fmt
+from dashboard import formatting as fmt, periods
 from dashboard.i18n import t
 from warehouse.metrics import Period
 
@@ -39,6 +39,8 @@ class Closing:
 def load(path: Path) -> dict:
     """The brief's header settings (config/brief.toml), checked once so a typo is reported
     by name instead of a half-written document."""
+    if not path.is_file():
+        raise ValueError(f"{path}: the brief's header file is missing (set OPSCENTER_BRIEF_FILE or restore it)")
     config = tomllib.loads(path.read_text(encoding="utf-8"))
     for language in ("vi", "en"):
         missing = {"issuer_parent", "issuer", "place", "signer_authority", "signer_title", "recipients"} \
@@ -59,18 +61,19 @@ def place_date(place: str, day: date, language: str) -> str:
     return f"{place}, {format_date(day, 'd MMMM yyyy', locale='en_GB')}"
 
 
-def header(config: dict, period: Period, issued: date, language: str, *, scope: str | None,
-           number: str | None) -> Header:
+def header(config: dict, period: Period, issued: date, language: str, *, scope: str | None) -> Header:
+    """A weekly brief is numbered by its ISO week; another period's number is left blank,
+    for the clerk to fill in at registration."""
     texts = config[language]
     year, week, _ = period.start.isocalendar()
-    weekly = period.days == 7 and period.start.isoweekday() == 1
+    weekly = periods.week_label(period) is not None
     subtitle = t("brief.subtitle.week" if weekly else "brief.subtitle.period", language, week=week, year=year,
                  start=fmt.day(period.start, language), end=fmt.day(period.end, language))
     if scope:
         subtitle += " " + t("brief.subtitle.scope", language, scope=scope)
     return Header(
         issuer_parent=texts["issuer_parent"], issuer=texts["issuer"],
-        number=t("brief.number", language, number=number or " " * 6, symbol=config["symbol"]),
+        number=t("brief.number", language, number=str(week) if weekly else " " * 6, symbol=config["symbol"]),
         nation=t("brief.nation", language), motto=t("brief.motto", language),
         place_date=place_date(texts["place"], issued, language),
         title=t("brief.title", language), subtitle=subtitle,

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import flask
 
-from dashboard import context
+from dashboard import context, formatting as fmt, periods
 from dashboard.auth import audit
 from dashboard.auth.roles import Principal
 from dashboard.auth.web import error, ip
-from dashboard.briefs import archive, content
-from dashboard.briefs.generate import BriefFailed, generate
+from dashboard.briefs import archive
+from dashboard.briefs.generate import BriefFailed, generate, percent
+from dashboard.i18n import t
 from warehouse.metrics import Period
 
 log = logging.getLogger(__name__)
@@ -25,8 +26,8 @@ TYPES = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingm
 def start(who: Principal, period: Period, language: str) -> int:
     """Start the brief of ``period`` for ``who`` and return its archive id at once."""
     server = flask.current_app._get_current_object()
-    brief_id = archive.start(context.db(), period, label=content.week_label(period), language=language,
-                             unit_code=who.unit_code, requested_by=who.label, trigger="screen")
+    brief_id = archive.start(context.db(), period, language=language, unit_code=who.unit_code,
+                             requested_by=who.label, trigger="screen")
 
     def run():
         try:
@@ -36,6 +37,30 @@ def start(who: Principal, period: Period, language: str) -> int:
 
     threading.Thread(target=run, name=f"brief-{brief_id}", daemon=True).start()
     return brief_id
+
+
+def week_text(period: Period, language: str) -> str:
+    """"Tuần 46/2026 (09/11/2026 – 15/11/2026)"."""
+    year, week, _ = period.start.isocalendar()
+    return t("briefs.week", language, week=week, year=year, start=fmt.day(period.start, language),
+             end=fmt.day(period.end, language))
+
+
+def period_text(period: Period, language: str) -> str:
+    """A brief's period as the screens name it: its ISO week, or its first and last day."""
+    if periods.week_label(period):
+        return week_text(period, language)
+    return f"{fmt.day(period.start, language)} – {fmt.day(period.end, language)}"
+
+
+def status_text(row: dict, language: str) -> str:
+    """What became of a brief, in words: done; being made (its step and share); retrying or
+    failed, with the reason."""
+    if row["status"] == "running":
+        return t("briefs.status.running", language, step=t(f"briefs.step.{row['step']}", language),
+                 progress=percent(row["step"]))
+    error = t("briefs.error.interrupted", language) if row["error"] == "interrupted" else row["error"] or ""
+    return t(f"briefs.status.{row['status']}", language, attempts=row["attempts"], error=error)
 
 
 def may_see(who: Principal, row: dict) -> bool:

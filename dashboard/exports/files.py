@@ -23,7 +23,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from dashboard.exports.sheet import Sheet
-from dashboard.formatting import LOCALES
+from dashboard.formatting import BILLION, LOCALES
 
 TYPES = {"csv": "text/csv; charset=utf-8",
          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -31,7 +31,6 @@ DELIMITERS = {"vi": ";", "en": ","}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV injection
 EXCEL_FORMATS = {"count": "#,##0", "decimal": "#,##0.0", "percent": "0.0%", "money": "#,##0.0",
                  "date": "dd/mm/yyyy", "datetime": "dd/mm/yyyy hh:mm"}
-BILLION = 1e9
 MAX_WIDTH = 60
 HEADER_WIDTH = 16  # characters of a header on one line before it wraps
 
@@ -130,6 +129,7 @@ def to_xlsx(sheet: Sheet, heading: str) -> bytes:
     headers = []
     for column, _ in columns:
         cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", column.label))
+        cell.data_type = "s"  # a header is text, whatever it starts with
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         headers.append(cell)

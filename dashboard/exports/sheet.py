@@ -140,3 +140,10 @@ def needs(screen: str) -> tuple[str, ...]:
     which is about the ministry's data)."""
     opens = SCREEN_NEEDS[screen]
     return (opens,) if opens == "admin" else ("export", opens)
+
+
+def cut(shown: int, total, language: str) -> tuple[str, ...]:
+    """The note a file carries when it holds only the first ``shown`` of ``total`` rows."""
+    if total is None or total <= shown:
+        return ()
+    return (t("exports.cut", language, shown=fmt.count(shown, language), total=fmt.count(total, language)),)

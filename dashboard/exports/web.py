@@ -23,6 +23,9 @@ from dashboard.exports.files import TYPES, to_csv, to_xlsx
 from dashboard.exports.sheet import TABLES, Table, needs
 from dashboard.i18n import t
 from dashboard.state import View, from_query
+from warehouse.snapshots import NoSnapshot
+
+PARAM_CHARS = 120  # a table's own parameter (the audit log's actor filter) at most
 
 
 def _may(screen: str) -> bool:
@@ -75,14 +78,10 @@ def _filters(table: Table, view: View, language: str) -> list[str]:
         field = ui.field_label(view.field, language) if view.field else t("filter.all", language)
         said.append(f"{t('filter.field', language)}: {field}")
     if "unit" in table.filters and view.unit:
-        said.append(f"{t('nav.unit', language)}: {_unit(view.unit, language)}")
+        said.append(f"{t('nav.unit', language)}: {data.unit_label(view.unit, language)}")
     if (own := context.principal().unit_code) is not None:  # a unit user's files hold its units only
-        said.append(t("exports.scope", language, unit=_unit(own, language)))
+        said.append(t("exports.scope", language, unit=data.unit_label(own, language)))
     return said
-
-
-def _unit(code: str, language: str) -> str:
-    return f"{data.unit_name(code, language)} ({code})"
 
 
 def heading(table: Table, view: View, notes: tuple[str, ...], language: str) -> str:
@@ -104,12 +103,12 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "export"
 
 
-def _attachment(body: bytes, mimetype: str, name: str, title: str) -> flask.Response:
+def _attachment(body: bytes, mimetype: str, name: str, title: str, asked: dict) -> flask.Response:
     """The file as a download: an ASCII name, and the title in Vietnamese as RFC 5987's
-    ``filename*``; logged as an export."""
+    ``filename*``; logged as an export with what was ``asked`` (the view's own parameters,
+    never the raw query string)."""
     who = context.principal()
-    audit.record(context.db(), "export", actor=who.label, target=name, ip=ip(),
-                 detail=flask.request.args.to_dict() or None)
+    audit.record(context.db(), "export", actor=who.label, target=name, ip=ip(), detail=asked or None)
     response = flask.Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(title, safe='')}")
@@ -132,6 +131,15 @@ def _view() -> View:
     return from_query(flask.request.args.to_dict(), context.today())
 
 
+def _unknown_unit(view: View):
+    """A unit's list needs a unit that exists: without one it would be every unit's list, a
+    file no screen offers. (Another unit than the principal's own gives an empty file: the
+    reads keep to its scope.)"""
+    if not view.unit or view.unit not in data.units().index:
+        return error(404, "not_found", "exports.unit_unknown")
+    return None
+
+
 def table_file(name: str, kind: str):
     table = TABLES.get(name)
     if table is None or kind not in TYPES:
@@ -139,14 +147,25 @@ def table_file(name: str, kind: str):
     if (no := _refused(table.screen, f"{name}.{kind}")) is not None:
         return no
     language, view = context.language(), _view()
-    sheet = table.build(view, language, **{p: flask.request.args.get(p) for p in table.params})
-    line = heading(table, view, sheet.notes, language)
+    if view.problems:  # a file must hold what was asked for, not this month in its place
+        return error(400, "bad_query", "exports.bad_query")
+    try:
+        if "unit" in table.filters and (no := _unknown_unit(view)) is not None:
+            return no
+        params = {p: (flask.request.args.get(p) or "")[:PARAM_CHARS] or None for p in table.params}
+        sheet = table.build(view, language, **params)
+    except NoSnapshot:
+        return error(503, "no_data", "data.none")
+    notes = sheet.notes + ((t("exports.empty", language),) if sheet.rows.empty else ())
+    line = heading(table, view, notes, language)
     body = to_csv(sheet, line, language) if kind == "csv" else to_xlsx(sheet, line)
-    parts = (([view.unit] if "unit" in table.filters and view.unit else [])
+    parts = (([view.unit] if "unit" in table.filters else [])
+             + ([view.kind] if "kind" in table.filters and view.kind else [])  # one ranking file per kind
              + ([view.period.start.isoformat(), view.period.end.isoformat()] if "period" in table.filters
                 else [context.now().strftime("%Y-%m-%d_%H%M")]))
     name = "_".join([_slug(sheet.title), *parts]) + f".{kind}"
-    return _attachment(body, TYPES[kind], name, "_".join([sheet.title, *parts]) + f".{kind}")
+    return _attachment(body, TYPES[kind], name, "_".join([sheet.title, *parts]) + f".{kind}",
+                       {**view.params(), **{k: v for k, v in params.items() if v}})
 
 
 def _graph(tree, name: str):
@@ -169,12 +188,18 @@ def chart_file(screen: str, name: str, kind: str):
         return error(404, "not_found", "exports.not_found")
     if (no := _refused(screen, f"{screen}/{name}.{kind}")) is not None:
         return no
+    view = _view()
+    if view.problems:
+        return error(400, "bad_query", "exports.bad_query")
+    try:
+        context.reader().version  # the page would only say there is no data, and hold no chart
+    except NoSnapshot:
+        return error(503, "no_data", "data.none")
     figure = _graph(ui.as_json(page["layout"](**flask.request.args.to_dict())), name)
     if figure is None:
         return error(404, "not_found", "exports.not_found")
-    view = _view()
     stem = f"{name}_{view.period.start.isoformat()}_{view.period.end.isoformat()}.{kind}"
-    return _attachment(images.render(figure, kind), images.TYPES[kind], stem, stem)
+    return _attachment(images.render(figure, kind), images.TYPES[kind], stem, stem, view.params())
 
 
 def register_routes(server: flask.Flask) -> None:

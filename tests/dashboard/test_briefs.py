@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from dashboard import context, formatting as fmt
+from dashboard import context, formatting as fmt, periods
 from dashboard.auth.roles import system
 from dashboard.briefs import archive, content, generate as briefs
 from tests.dashboard.conftest import CHROMIUM, ROOT, ensure_user, sign_in
@@ -29,7 +29,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="module")
 def week(demo):
     """The last whole ISO week of the demo data (what Monday's brief would report on)."""
-    return content.previous_week(demo[0].demo_today)
+    return periods.previous_week(demo[0].demo_today)
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def _expected(settings, week):
 def test_the_docx_holds_the_registry_numbers_in_the_official_form(demo, week, made):
     settings = demo[0]
     row, _ = made
-    assert row["status"] == "done" and row["attempts"] == 1 and row["label"] == content.week_label(week)
+    assert row["status"] == "done" and row["attempts"] == 1 and row["label"] == periods.week_label(week)
     document = Document(_path(made, "docx"))
     header = document.tables[0]
     left, right = (cell.text for cell in header.rows[0].cells)
@@ -216,9 +216,21 @@ def test_monday_at_seven_the_previous_week(demo, week):
     assert job.target() is briefs.weekly
     outcome = run_job(settings, job)
     row = archive.recent(context.standalone(settings).extensions["opscenter"]["db"], None, limit=1)[0]
-    assert (row["trigger"], row["label"], row["status"]) == ("schedule", content.week_label(week), "done")
+    assert (row["trigger"], row["label"], row["status"]) == ("schedule", periods.week_label(week), "done")
     assert outcome == f"brief {row['label']}: {', '.join(row['files'])}"
     assert (settings.briefs_dir / f"{row['id']:05d}" / row["files"][1]).stat().st_size > 10_000
+
+
+def test_data_status_shows_an_administrator_a_failed_scheduled_brief(demo, week, render, monkeypatch):
+    from tests.dashboard.conftest import find, text
+    from layouts import data_status
+
+    monkeypatch.setattr(content, "build", lambda *a, **k: (_ for _ in ()).throw(OSError("no space left")))
+    with pytest.raises(briefs.BriefFailed):
+        briefs.generate(context.standalone(demo[0]), system("weekly-brief"), week, trigger="schedule", attempts=1)
+    panel = text(find(render(data_status.layout, role="admin"), "panel-data-briefs"))
+    assert "Báo cáo tuần theo lịch" in panel and periods.week_label(week)[-2:] in panel
+    assert "Lỗi sau 1 lần thử: OSError: no space left" in panel
 
 
 def test_the_cli_prints_the_paths(demo, tmp_path):

@@ -274,6 +274,25 @@ def test_anonymous_unknown_and_refused_requests(app, demo, analyst, db):
         assert answer.status_code == 404 and answer.get_json()["error"]["code"] == "not_found", path
 
 
+def test_a_file_holds_what_was_asked_or_says_why_not(analyst, db):
+    def get(name: str, kind: str, query: dict):
+        return analyst.get(f"/export/table/{name}.{kind}", query_string=query)
+
+    for query in ({"from": "2026-13-01", "to": "2026-11-20"}, {**VIEW, "kind": "evil"}):
+        answer = get("tasks-sources", "csv", query)  # never this month in its place
+        assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "bad_query", query
+    assert analyst.get("/export/chart/tasks/tasks-units.png", query_string={"from": "x"}).status_code == 400
+    for unit in ({}, {"unit": "NO-SUCH"}):  # a unit's list needs a unit: not every unit's at once
+        answer = get("unit-tasks", "csv", {**unit, **VIEW})
+        assert answer.status_code == 404 and "đơn vị" in answer.get_json()["error"]["message"]
+    empty = csv_rows(get("unit-tasks", "csv", {"unit": "S-CANTHO", "from": "2020-01-01", "to": "2020-01-31"}))
+    assert len(empty) == 2 and "Không có dòng nào" in empty[0][0]
+    ranking = get("rankings", "xlsx", {**VIEW, "kind": "province_dept"})
+    assert "_province_dept_2026-11-01_2026-11-20.xlsx" in ranking.headers["Content-Disposition"]
+    entry = audit.read(db, action="export", limit=1)[0][0]
+    assert json.loads(entry["detail"]) == {**VIEW, "kind": "province_dept"}
+
+
 def test_an_export_is_logged_with_its_file_and_query(analyst, db):
     answer = export(analyst, "unit-dossiers", "xlsx", unit="S-CANTHO", **VIEW)
     name = "ho-so-qua-han_S-CANTHO_2026-11-01_2026-11-20.xlsx"

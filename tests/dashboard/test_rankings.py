@@ -67,7 +67,7 @@ def test_tables_show_the_registry_ranks_scores_and_changes(render, layout, reade
 
 
 def test_rank_change_words():
-    from layouts.rankings import rank_change
+    from dashboard.formatting import rank_change
 
     assert rank_change(7, 4, "vi") == "▲ 3"
     assert rank_change(3, 5, "vi") == "▼ 2"
