@@ -5,14 +5,16 @@ bad value is reported once, at start-up, with the variable's name and what is wr
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 CONFIG_DIR = Path(__file__).resolve().parent
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 class SettingsError(ValueError):
@@ -69,6 +71,22 @@ class Settings(BaseSettings):
     brief_attempts: int = Field(3, ge=1, le=10, description="Tries of a scheduled brief before it is shown as failed.")
     brief_retry_seconds: int = Field(
         300, ge=0, description="Wait before a scheduled brief is tried again (doubled each time).")
+    api_rate_limit: int = Field(
+        60, ge=1, description="API calls a client key may make per minute, unless its own limit is set.")
+    goc_portal_url: str | None = Field(
+        "https://baocaochinhphu.gov.vn", description="Government Operation Center portal the screens link to "
+                                                    "(empty: no link).")
+    goc_push_url: str | None = Field(
+        None, description="Government Operation Center endpoint the indicator data is pushed to (none: no push).")
+    goc_push_token: SecretStr | None = Field(None, description="Bearer token sent with each push.")
+    goc_push_timeout_seconds: float = Field(30, gt=0, description="How long one push waits for the receiver.")
+    goc_retry_seconds: float = Field(
+        30, ge=0, description="Wait before a refused push is tried again (doubled each time, up to the maximum).")
+    goc_retry_max_seconds: float = Field(3600, ge=0, description="Longest wait between two tries of one push.")
+    goc_push_seconds: float = Field(
+        240, ge=0, description="How long one push run may keep retrying before it leaves the rest to the next.")
+    goc_previous_days: int = Field(
+        3, ge=0, description="Days into a new period during which the previous one is pushed too (late records).")
     oidc_issuer: str | None = Field(
         None, description="Single sign-on: the OpenID Connect issuer URL (its /.well-known/openid-configuration).")
     oidc_client_id: str | None = Field(None, description="Single sign-on: this app's client id.")
@@ -123,6 +141,14 @@ class Settings(BaseSettings):
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    def reporting_day(self) -> date:
+        """The day figures are as of: the demo's last day when set, else today in Vietnam."""
+        return self.demo_today or datetime.now(LOCAL_TZ).date()
+
+    @property
+    def goc_push(self) -> bool:
+        return bool(self.goc_push_url)
 
     @property
     def sso(self) -> bool:

@@ -1,5 +1,5 @@
-"""``python -m dashboard``: manage accounts and kiosk tokens from the server's shell, and
-write the weekly brief.
+"""``python -m dashboard``: manage accounts, kiosk tokens and API client keys from the
+server's shell, and write the weekly brief.
 
 Account commands act as the ``cli:<os user>`` administrator; every action is written to
 the audit log like the admin screen's. No password is ever passed on the command line:
@@ -18,6 +18,7 @@ from rich.table import Table
 
 from config.settings import SettingsError, load_settings
 from dashboard import context, formatting as fmt, periods
+from dashboard.api import clients
 from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.audit import utc
 from dashboard.auth.roles import ROLES, Principal, system
@@ -32,6 +33,8 @@ users = typer.Typer(no_args_is_help=True, help="Accounts: add, list, disable, en
 kiosks = typer.Typer(no_args_is_help=True, help="Kiosk tokens of wall screens: add, list, revoke.")
 app.add_typer(users, name="users")
 app.add_typer(kiosks, name="kiosk")
+api_keys = typer.Typer(no_args_is_help=True, help="Client keys of the indicator API: add, list, revoke.")
+app.add_typer(api_keys, name="api-keys")
 out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
 
 
@@ -79,6 +82,16 @@ def _fail(exc: Exception):
     raise typer.Exit(1) from None
 
 
+def _admin(action):
+    """``action(settings, db, administrator)`` as the CLI's administrator: the settings and
+    its result; a refusal ends the command with its reason."""
+    settings, db = _open()
+    try:
+        return settings, action(settings, db, _actor())
+    except accounts.AccountError as exc:
+        _fail(exc)
+
+
 @users.command("add")
 def users_add(
     username: str,
@@ -87,12 +100,8 @@ def users_add(
     name: Annotated[str | None, typer.Option(help="Full name shown on screens")] = None,
 ):
     """Create an account and print its one-time link to set a password (valid 24 hours)."""
-    settings, db = _open()
-    try:
-        token = manage.add_user(db, _actor(), username, role, display_name=name, unit_code=unit,
-                                known_units=_known_units(settings))
-    except accounts.AccountError as exc:
-        _fail(exc)
+    settings, token = _admin(lambda settings, db, who: manage.add_user(
+        db, who, username, role, display_name=name, unit_code=unit, known_units=_known_units(settings)))
     out.print(f"Created {username.lower()} ({role}). Send this one-time link to set the password:")
     print(f"{settings.base_url}/password/{token}")
 
@@ -107,11 +116,7 @@ def users_list():
 
 
 def _set_active(username: str, active: bool) -> None:
-    _, db = _open()
-    try:
-        manage.set_active(db, _actor(), username.lower(), active)
-    except accounts.AccountError as exc:
-        _fail(exc)
+    _admin(lambda _, db, who: manage.set_active(db, who, username.lower(), active))
     out.print(f"{'Enabled' if active else 'Disabled'} {username.lower()}.")
 
 
@@ -129,11 +134,7 @@ def users_enable(username: str):
 @users.command("reset")
 def users_reset(username: str):
     """Print a new one-time link to set the account's password."""
-    settings, db = _open()
-    try:
-        token = manage.reset(db, _actor(), username.lower())
-    except accounts.AccountError as exc:
-        _fail(exc)
+    settings, token = _admin(lambda _, db, who: manage.reset(db, who, username.lower()))
     out.print(f"One-time link for {username.lower()} to set a new password:")
     print(f"{settings.base_url}/password/{token}")
 
@@ -141,11 +142,7 @@ def users_reset(username: str):
 @kiosks.command("add")
 def kiosk_add(name: Annotated[str, typer.Argument(help="Where the screen is, e.g. 'Sảnh tầng 1'")]):
     """Create a kiosk token and print the wall address that uses it (shown once)."""
-    settings, db = _open()
-    try:
-        token_id, token = manage.add_kiosk(db, _actor(), name)
-    except accounts.AccountError as exc:
-        _fail(exc)
+    settings, (token_id, token) = _admin(lambda _, db, who: manage.add_kiosk(db, who, name))
     out.print(f"Kiosk token {token_id} ({name}). Open this address on the wall screen:")
     print(f"{settings.base_url}/kiosk/{token}")
 
@@ -161,12 +158,41 @@ def kiosk_list():
 @kiosks.command("revoke")
 def kiosk_revoke(token_id: int):
     """Revoke a kiosk token: its wall is refused at its next request."""
-    _, db = _open()
-    try:
-        manage.revoke_kiosk(db, _actor(), token_id)
-    except accounts.AccountError as exc:
-        _fail(exc)
+    _admin(lambda _, db, who: manage.revoke_kiosk(db, who, token_id))
     out.print(f"Revoked kiosk token {token_id}.")
+
+
+@api_keys.command("add")
+def api_key_add(
+    name: Annotated[str, typer.Argument(help="Who uses the key, e.g. 'Trung tâm điều hành Chính phủ'")],
+    indicator: Annotated[list[str] | None, typer.Option(help="An indicator it may read (repeat; default: all)")] = None,
+    unit: Annotated[list[str] | None, typer.Option(help="A unit it may read, with its sub-units (repeat; default: all)")] = None,
+    rate: Annotated[int | None, typer.Option(min=1, help="Calls per minute (default: OPSCENTER_API_RATE_LIMIT)")] = None,
+):
+    """Issue a client key for /api/v1 and print it (shown once; only its digest is kept)."""
+    from warehouse.registry import REGISTRY
+
+    _, (client_id, key) = _admin(lambda settings, db, who: manage.add_api_client(
+        db, who, name, indicators=indicator, units=unit, rate_limit=rate, known_indicators=set(REGISTRY),
+        known_units=_known_units(settings)))
+    out.print(f"API client {client_id} ({name}). Its key, for the header 'Authorization: Bearer <key>':")
+    print(key)
+
+
+@api_keys.command("list")
+def api_key_list():
+    _, db = _open()
+    _show(("id", "name", "key", "indicators", "units", "per minute", "created", "revoked"),
+          [(str(row.id), row.name, row.key_prefix + "…", ", ".join(clients.indicators(row) or ["all"]),
+            ", ".join(clients.units(row) or ["all"]), str(row.rate_limit or "default"), _when(row.created_at),
+            _when(row.revoked_at)) for row in clients.all_clients(db)])
+
+
+@api_keys.command("revoke")
+def api_key_revoke(client_id: int):
+    """Revoke a client key: its next call is refused."""
+    _admin(lambda _, db, who: manage.revoke_api_client(db, who, client_id))
+    out.print(f"Revoked API client {client_id}.")
 
 
 @app.command()

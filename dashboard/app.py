@@ -11,6 +11,7 @@ from dash import Dash, dcc, html
 
 import layouts
 from dashboard import context, data, exports, live, navigation
+from dashboard.api import routes as api
 from dashboard.auth import web
 from dashboard.briefs import web as briefs_web
 from dashboard.components import SCREENS
@@ -18,7 +19,7 @@ from dashboard.i18n import t
 from warehouse.snapshots import NoSnapshot, Reader
 
 ROOT = Path(__file__).resolve().parent.parent
-MENU = ("overview", "procedures", "tasks", "budget", "rankings", "unit", "briefs", "data", "access", "audit")
+MENU = ("overview", "procedures", "tasks", "budget", "rankings", "unit", "briefs", "data", "access", "api_clients", "audit")
 
 
 def _register_pages() -> None:
@@ -51,6 +52,15 @@ def _account(who, language: str):
         method="POST", action="/logout", className="account")
 
 
+def _portal(who, language: str):
+    """The Government Operation Center's portal (configured), for people at a desk; not on a wall."""
+    url = context.settings().goc_portal_url
+    if not url or who is None or who.kind == "kiosk":
+        return None
+    return html.A(t("goc.portal", language) + " ↗", href=url, target="_blank", rel="noopener noreferrer",
+                  className="portal-link", id="goc-portal", title=t("goc.portal_title", language))
+
+
 def _frame():
     """Built for each page load, in the reader's language (the toggle's cookie), with the
     menu of the screens the signed-in principal may open (none when Dash builds it at
@@ -78,6 +88,7 @@ def _frame():
                              for key in MENU if who is not None and who.may_open(key)],
                             className="nav",
                         ),
+                        _portal(who, language),
                         html.A(t("language.switch", language), href=f"/language/{other}", id="language-toggle",
                                className="language-toggle", lang=other, title=t("language.switch_title", language)),
                         _account(who, language) if who is not None else None,
@@ -109,6 +120,7 @@ def create_app(settings, reader: Reader | None = None) -> Dash:
     briefs_web.register_routes(app.server)
     live.register_routes(app.server)
     exports.register_routes(app.server)
+    api.register_routes(app.server)
     app.layout = _frame
     web.init_app(app, settings)
     return app

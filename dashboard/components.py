@@ -13,6 +13,7 @@ from dash import dcc, html
 from dash._utils import to_json
 
 from dashboard import context, data, formatting as fmt, periods, theme
+from dashboard.auth import accounts, manage
 from dashboard.auth.roles import SCREENS as SCREEN_NEEDS
 from dashboard.cache import cached
 from dashboard.i18n import catalogue, t
@@ -32,6 +33,7 @@ SCREENS = {
     "briefs": "/briefs",
     "data": "/data",
     "access": "/admin/access",
+    "api_clients": "/admin/api",
     "audit": "/admin/audit",
 }
 # URL parameters a screen passes on when the user moves to another screen from the menu
@@ -87,6 +89,45 @@ def empty(reason: str, name: str = "") -> html.Div:
 def empty_section(title: str, reason: str, name: str) -> html.Section:
     """A panel with nothing to show, saying why (its empty state carries the panel's name)."""
     return section(title, empty(reason, name), name=name)
+
+
+def form_field(label: str, control) -> html.Label:
+    return html.Label([html.Span(label), control], className="form-field")
+
+
+def unit_options(language: str) -> list[dict]:
+    """The units that exist today, for a picker."""
+    return [{"label": row["name_vi" if language == "vi" else "name_en"], "value": code}
+            for code, row in data.current_units().iterrows()]
+
+
+def revocable_table(sheet, name: str, button_id, language: str, *, none: str, links=None):
+    """An administrator's table of tokens or keys, a "Thu hồi" (revoke) button on each one
+    still in use (``button_id(row)`` names it for the screen's callback); ``none`` says
+    why it is empty."""
+    if sheet.rows.empty:
+        return empty(none, name)
+    rows = [cells + [html.Td(None if row.revoked else html.Button(
+        t("access.action.revoke", language), className="small-button", id=button_id(row)), className="actions")]
+        for cells, row in zip(sheet.written_rows(language), sheet.rows.itertuples())]
+    return html.Div([table(sheet.headers() + [(t("access.col.actions", language), False)], rows, f"{name}-table"),
+                     links])
+
+
+def admin_action(action, language: str):
+    """What an administrator's ``action`` returns, or its refusal as a warning in the
+    reader's language (the action checks the right again and writes the audit log)."""
+    try:
+        return action()
+    except accounts.AccountError as exc:
+        return notice(exc.text(language), "warning")
+    except manage.AccessDenied:
+        return notice(t("auth.forbidden", language), "warning")
+
+
+def clicked() -> bool:
+    """A real click, not a table of buttons being drawn again (new buttons start at no clicks)."""
+    return bool(dash.ctx.triggered and dash.ctx.triggered[0]["value"])
 
 
 def section(title: str, *children, name: str, note: str | None = None) -> html.Section:

@@ -50,7 +50,7 @@ def now() -> datetime:
 
 def today() -> date:
     """The reporting day: the demo's last day when set, else today in Vietnam."""
-    return settings().demo_today or now().date()
+    return settings().reporting_day()
 
 
 def language() -> str:
@@ -129,16 +129,18 @@ def require(capability: str) -> Principal:
 
 
 def scope() -> frozenset[str] | None:
-    """Units the principal may see: None for all; a unit user's unit, its sub-units and the
-    units merged into any of them (resolved on the published reference data)."""
-    who = principal()
-    if who.unit_code is None:
+    """Units the principal may see: None for all; for a unit user (or an API client held to
+    units) those units, their sub-units and the units merged into any of them (resolved on
+    the published reference data)."""
+    codes = principal().scope_units
+    if codes is None:
         return None
     if "opscenter_scope" not in flask.g:
         try:
-            flask.g.opscenter_scope = _unit_scope(who.unit_code, reader().version)
+            version = reader().version
+            flask.g.opscenter_scope = frozenset().union(*(_unit_scope(code, version) for code in codes))
         except NoSnapshot:
-            flask.g.opscenter_scope = frozenset({who.unit_code})
+            flask.g.opscenter_scope = frozenset(codes)
     return flask.g.opscenter_scope
 
 

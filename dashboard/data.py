@@ -39,6 +39,12 @@ def units() -> pd.DataFrame:
     return flask.g.opscenter_units
 
 
+def current_units() -> pd.DataFrame:
+    """The units that exist today: a merged unit takes no new accounts or API keys."""
+    table = units()
+    return table[table["is_current"]]
+
+
 SHORT_NAMES = {"vi": ("Sở Nông nghiệp và Môi trường ", "Sở NN&MT "),
                "en": ("Department of Agriculture and Environment of ", "DAE ")}
 

@@ -21,13 +21,6 @@ from dashboard.state import View
 SCREEN = "access"
 
 
-def _unit_options(language: str) -> list[dict]:
-    units = data.units()
-    current = units[units["is_current"]]
-    return [{"label": row["name_vi" if language == "vi" else "name_en"], "value": code}
-            for code, row in current.iterrows()]
-
-
 @exports.table("access-users", screen=SCREEN, filters=())
 def users_sheet(view: View | None, language: str) -> exports.Sheet:
     """Every account: role, unit, whether it is active and has a password, its last sign-in."""
@@ -83,15 +76,9 @@ def kiosk_sheet(view: View | None, language: str) -> exports.Sheet:
 
 
 def kiosk_table(language: str):
-    sheet = kiosk_sheet(None, language)
-    if sheet.rows.empty:
-        return ui.empty(t("access.kiosk.none", language), "access-kiosk")
-    rows = [cells + [html.Td(None if row.revoked else html.Button(
-        t("access.action.revoke", language), className="small-button",
-        id={"type": "access-kiosk", "token": row.token}), className="actions")]
-        for cells, row in zip(sheet.written_rows(language), sheet.rows.itertuples())]
-    columns = sheet.headers() + [(t("access.kiosk.col.actions", language), False)]
-    return html.Div([ui.table(columns, rows, "access-kiosk-table"), exports.links("access-kiosk")])
+    return ui.revocable_table(kiosk_sheet(None, language), "access-kiosk",
+                              lambda row: {"type": "access-kiosk", "token": row.token}, language,
+                              none=t("access.kiosk.none", language), links=exports.links("access-kiosk"))
 
 
 def _link(text: str, url: str):
@@ -100,14 +87,14 @@ def _link(text: str, url: str):
 
 
 def _add_form(language: str):
-    field = lambda label, control: html.Label([html.Span(label), control], className="form-field")  # noqa: E731
+    field = ui.form_field
     return html.Div([
         field(t("auth.username", language), dcc.Input(id="access-new-username", type="text", maxLength=120)),
         field(t("auth.display_name", language), dcc.Input(id="access-new-name", type="text", maxLength=200)),
         field(t("access.col.role", language), dcc.Dropdown(
             id="access-new-role", options=[{"label": t(f"role.{r}", language), "value": r} for r in ROLES],
             value="office", clearable=False)),
-        field(t("access.col.unit", language), dcc.Dropdown(id="access-new-unit", options=_unit_options(language),
+        field(t("access.col.unit", language), dcc.Dropdown(id="access-new-unit", options=ui.unit_options(language),
                                                            placeholder=t("access.unit.placeholder", language))),
         html.Button(t("access.add", language), id="access-add", className="primary-button"),
     ], className="admin-form")
@@ -133,40 +120,31 @@ def layout(view: View, language: str):
     return ui.page(view, SCREEN, language, body, controls=())
 
 
-def _clicked() -> bool:
-    """A real click, not the table being drawn again (new buttons start at no clicks)."""
-    return bool(ctx.triggered and ctx.triggered[0]["value"])
-
-
 @callback(Output("access-users", "children"), Output("access-users-result", "children"),
           Input("access-add", "n_clicks"), Input({"type": "access-user", "action": ALL, "user": ALL}, "n_clicks"),
           State("access-new-username", "value"), State("access-new-name", "value"),
           State("access-new-role", "value"), State("access-new-unit", "value"), prevent_initial_call=True)
 def user_action(_add, _actions, username, name, role, unit):
-    if not _clicked():
+    if not ui.clicked():
         return dash.no_update, dash.no_update
     language, who, db = context.language(), context.principal(), context.db()
     base = context.settings().base_url
-    try:
+
+    def act():
         if ctx.triggered_id == "access-add":
-            units = data.units()
-            known = set(units.index[units["is_current"]])  # as the CLI: a merged unit takes no new accounts
-            token = manage.add_user(db, who, username or "", role, display_name=name, known_units=known,
+            token = manage.add_user(db, who, username or "", role, display_name=name,
+                                    known_units=set(data.current_units().index),  # as the CLI
                                     unit_code=unit if role == "unit" else None, ip=ip())
-            result = _link(t("access.added", language, name=(username or "").strip().lower()),
-                           f"{base}/password/{token}")
-        else:
-            action, target = ctx.triggered_id["action"], ctx.triggered_id["user"]
-            if action == "reset":
-                token = manage.reset(db, who, target, ip=ip())
-                result = _link(t("access.reset", language, name=target), f"{base}/password/{token}")
-            else:
-                manage.set_active(db, who, target, action == "enable", ip=ip())
-                result = ui.notice(t(f"access.{action}d", language, name=target))
-    except accounts.AccountError as exc:
-        result = ui.notice(exc.text(language), "warning")
-    except manage.AccessDenied:
-        result = ui.notice(t("auth.forbidden", language), "warning")
+            return _link(t("access.added", language, name=(username or "").strip().lower()),
+                         f"{base}/password/{token}")
+        action, target = ctx.triggered_id["action"], ctx.triggered_id["user"]
+        if action == "reset":
+            token = manage.reset(db, who, target, ip=ip())
+            return _link(t("access.reset", language, name=target), f"{base}/password/{token}")
+        manage.set_active(db, who, target, action == "enable", ip=ip())
+        return ui.notice(t(f"access.{action}d", language, name=target))
+
+    result = ui.admin_action(act, language)
     return users_table(language), result
 
 
@@ -174,21 +152,19 @@ def user_action(_add, _actions, username, name, role, unit):
           Input("access-kiosk-add", "n_clicks"), Input({"type": "access-kiosk", "token": ALL}, "n_clicks"),
           State("access-kiosk-name", "value"), prevent_initial_call=True)
 def kiosk_action(_add, _revokes, name):
-    if not _clicked():
+    if not ui.clicked():
         return dash.no_update, dash.no_update
     language, who, db = context.language(), context.principal(), context.db()
-    try:
+
+    def act():
         if ctx.triggered_id == "access-kiosk-add":
             _, token = manage.add_kiosk(db, who, name or "", ip=ip())
-            result = _link(t("access.kiosk.added", language, name=(name or "").strip()),
-                           f"{context.settings().base_url}/kiosk/{token}")
-        else:
-            manage.revoke_kiosk(db, who, int(ctx.triggered_id["token"]), ip=ip())
-            result = ui.notice(t("access.kiosk.revoked", language))
-    except accounts.AccountError as exc:
-        result = ui.notice(exc.text(language), "warning")
-    except manage.AccessDenied:
-        result = ui.notice(t("auth.forbidden", language), "warning")
+            return _link(t("access.kiosk.added", language, name=(name or "").strip()),
+                         f"{context.settings().base_url}/kiosk/{token}")
+        manage.revoke_kiosk(db, who, int(ctx.triggered_id["token"]), ip=ip())
+        return ui.notice(t("access.kiosk.revoked", language))
+
+    result = ui.admin_action(act, language)
     return kiosk_table(language), result
 
 

@@ -7,8 +7,6 @@ and does nothing, so it starts in seconds.
 """
 from __future__ import annotations
 
-from datetime import datetime
-
 from rich.console import Console
 
 from pipelines import demo
@@ -19,7 +17,7 @@ from pipelines.run import pull, select_sources
 from warehouse import models
 from warehouse.calendar import WorkCalendar
 from warehouse.db import writer
-from warehouse.snapshots import LOCAL_TZ, publish, read_pointer
+from warehouse.snapshots import publish, read_pointer
 
 
 class DemoLoadError(RuntimeError):
@@ -30,7 +28,7 @@ def load_demo(settings, show_progress: bool = True) -> tuple[str, dict[str, RunR
     """Generate the demo systems, pull every source once and publish; return the version
     and each dataset's run."""
     select_sources(settings)  # a broken sources file stops here, before minutes of generating
-    today = settings.demo_today or datetime.now(LOCAL_TZ).date()
+    today = settings.reporting_day()
     console = Console(stderr=True, quiet=not show_progress)
     with console.status("Tạo dữ liệu mẫu (generating the demo systems)…"):
         calendar = WorkCalendar.from_config(settings.config_dir, last_year=today.year + 2)

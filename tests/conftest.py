@@ -1,6 +1,8 @@
 """Fixtures: settings in a temporary data dir, and a small demo warehouse built from code."""
 from __future__ import annotations
 
+import os
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +12,29 @@ from config.settings import load_settings
 
 DEMO_TODAY = date(2026, 11, 20)
 DEMO_DOSSIERS = 4000
+
+
+POSTGRES = os.environ.get("OPSCENTER_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def postgres_url():
+    """The URL of a fresh schema of the test database on the real server (dropped
+    afterwards); the test is skipped, saying why, where there is no server."""
+    from sqlalchemy import create_engine, text
+
+    admin = create_engine(POSTGRES)
+    schema = f"opscenter_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f'create schema "{schema}"'))
+    except Exception as exc:  # noqa: BLE001 - no server here: say so and skip
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES}: {exc.__class__.__name__}")
+    yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(text(f'drop schema "{schema}" cascade'))
+    admin.dispose()
 
 
 def make_settings(data_dir: Path, **overrides):

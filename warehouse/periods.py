@@ -39,7 +39,7 @@ def _next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-def _bucket_of(day: date, grain: str) -> tuple[str, date, date]:
+def bucket_of(day: date, grain: str) -> tuple[str, date, date]:
     """The bucket that holds ``day``: its label, first and last day."""
     if grain == "day":
         return day.isoformat(), day, day
@@ -71,7 +71,7 @@ def buckets(period: Period, grain: str | None) -> list[tuple[str | None, date, d
     result = []
     day = period.start
     while day <= period.end:
-        label, first, last = _bucket_of(day, grain)
+        label, first, last = bucket_of(day, grain)
         result.append((label, max(first, period.start), min(last, period.end)))
         day = last + timedelta(days=1)
     return result

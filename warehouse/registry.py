@@ -71,6 +71,7 @@ class Metric:
     grain: str
     points: Points | None = None
     extra_dimensions: tuple[str, ...] = field(default=())
+    periodicity: str = "month"  # how often it is reported to the Government (Decree 09/2019)
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -83,6 +84,20 @@ class Metric:
 
     def description(self, language: str) -> str:
         return self.description_vi if language == "vi" else self.description_en
+
+    def unit_of_measure(self, language: str) -> str:
+        """The catalogue's unit of measure: rates are fractions 0-1, counts count records."""
+        key = self.family.name if self.value == "count" else self.value
+        return UNITS_OF_MEASURE[key][0 if language == "vi" else 1]
+
+
+UNITS_OF_MEASURE = {
+    "rate": ("tỷ lệ (0–1)", "ratio (0–1)"),
+    "points": ("điểm", "points"),
+    "ranking": ("điểm (0–100)", "score (0–100)"),
+    "dossier": ("hồ sơ", "dossiers"),
+    "task": ("nhiệm vụ", "tasks"),
+}
 
 
 METRICS = (

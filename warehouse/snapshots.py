@@ -6,6 +6,7 @@ the new one, never a half-written file; a failed or killed run never touches the
 """
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
@@ -151,6 +152,14 @@ class Reader:
     @property
     def version(self) -> str:
         return self._current().version
+
+    def pinned(self) -> Reader:
+        """This reader held on the snapshot attached now, so a set of reads that must agree
+        (an API answer, a push) sees one data version even if a publish lands meanwhile."""
+        attached = self._current()
+        held = copy.copy(self)
+        held._current = lambda: attached
+        return held
 
     @property
     def published_at(self) -> datetime:

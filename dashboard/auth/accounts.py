@@ -41,6 +41,18 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def revoke(db: Engine, table, row_id: int, missing: str):
+    """Mark a kiosk token's or API key's row revoked (a second time keeps the first time);
+    the row, or ``missing``'s error when there is none."""
+    with db.begin() as connection:
+        row = connection.execute(select(table).where(table.c.id == row_id)).first()
+        if row is None:
+            raise AccountError(missing, id=row_id)
+        connection.execute(update(table).where(table.c.id == row_id, table.c.revoked_at.is_(None))
+                           .values(revoked_at=now()))
+    return row
+
+
 def find(db: Engine, *, user_id: int | None = None, username: str | None = None):
     column, value = (users.c.id, user_id) if user_id is not None else (users.c.username, username)
     with db.connect() as connection:

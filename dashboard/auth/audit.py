@@ -14,7 +14,7 @@ from sqlalchemy import Engine, and_, func, insert, select
 from dashboard.auth.store import audit_log
 
 ACTIONS = ("sign_in", "sign_out", "kiosk_open", "password_set", "user_add", "user_disable", "user_enable",
-           "user_reset", "kiosk_add", "kiosk_revoke", "access_denied", "export", "download", "api_call", "brief")
+           "user_reset", "kiosk_add", "kiosk_revoke", "access_denied", "export", "download", "api_call", "api_key_add", "api_key_revoke", "brief")
 
 
 def now() -> datetime:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, insert, select
 
+from dashboard.auth import accounts
 from dashboard.auth.accounts import AccountError, token_hash
 from dashboard.auth.audit import now
 from dashboard.auth.store import kiosk_tokens
@@ -25,13 +26,7 @@ def add(db: Engine, name: str, *, created_by: str) -> tuple[int, str]:
 
 def revoke(db: Engine, token_id: int) -> str:
     """Revoke a token; returns its name. The wall using it is refused at its next request."""
-    with db.begin() as connection:
-        row = connection.execute(select(kiosk_tokens).where(kiosk_tokens.c.id == token_id)).first()
-        if row is None:
-            raise AccountError("account.no_kiosk", id=token_id)
-        connection.execute(update(kiosk_tokens).where(kiosk_tokens.c.id == token_id,
-                                                      kiosk_tokens.c.revoked_at.is_(None)).values(revoked_at=now()))
-    return row.name
+    return accounts.revoke(db, kiosk_tokens, token_id, "account.no_kiosk").name
 
 
 def active(db: Engine, *, token: str | None = None, token_id: int | None = None):

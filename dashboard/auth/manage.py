@@ -1,9 +1,11 @@
-"""Administrative actions on accounts and kiosk tokens, for the admin screen and the CLI
-alike: each checks that the actor is an administrator and leaves an audit entry."""
+"""Administrative actions on accounts, kiosk tokens and API client keys, for the admin
+screens and the CLI alike: each checks that the actor is an administrator and leaves an
+audit entry."""
 from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from dashboard.api import clients
 from dashboard.auth import accounts, audit, kiosk
 from dashboard.auth.roles import Principal
 
@@ -59,6 +61,30 @@ def revoke_kiosk(db: Engine, by: Principal, token_id: int, *, ip: str | None = N
     require(db, by, "admin", what="revoke kiosk tokens", ip=ip)
     name = kiosk.revoke(db, token_id)
     audit.record(db, "kiosk_revoke", actor=by.label, target=f"{token_id}: {name}", ip=ip)
+
+
+def add_api_client(db: Engine, by: Principal, name: str, *, indicators: list[str] | None = None,
+                   units: list[str] | None = None, rate_limit: int | None = None, known_indicators=None,
+                   known_units=None, ip: str | None = None) -> tuple[int, str]:
+    """A client key for the indicator API (shown once); its scopes must name known things."""
+    require(db, by, "admin", what="issue API keys", ip=ip)
+    for code in indicators or ():
+        if known_indicators is not None and code not in known_indicators:
+            raise accounts.AccountError("api_clients.error.indicator", code=code)
+    for code in units or ():
+        if known_units is not None and code not in known_units:
+            raise accounts.AccountError("account.unknown_unit", code=code)
+    client_id, key = clients.add(db, name, created_by=by.label, indicators=indicators, units=units,
+                                 rate_limit=rate_limit)
+    audit.record(db, "api_key_add", actor=by.label, target=f"{client_id}: {name.strip()}", ip=ip,
+                 detail={"indicators": indicators or "all", "units": units or "all", "rate_limit": rate_limit})
+    return client_id, key
+
+
+def revoke_api_client(db: Engine, by: Principal, client_id: int, *, ip: str | None = None) -> None:
+    require(db, by, "admin", what="revoke API keys", ip=ip)
+    name = clients.revoke(db, client_id)
+    audit.record(db, "api_key_revoke", actor=by.label, target=f"{client_id}: {name}", ip=ip)
 
 
 def first_admin_link(db: Engine) -> str | None:

@@ -22,7 +22,8 @@ KIOSK = frozenset({"wall"})
 # screen (dash page name) -> the capability that opens it
 SCREENS: dict[str, str] = {
     "overview": "view", "procedures": "view", "tasks": "view", "budget": "view", "rankings": "view",
-    "unit": "view", "briefs": "view", "wall": "wall", "data": "admin", "access": "admin", "audit": "admin",
+    "unit": "view", "briefs": "view", "wall": "wall", "data": "admin", "access": "admin", "api_clients": "admin",
+    "audit": "admin",
 }
 
 
@@ -39,6 +40,7 @@ class Principal:
     unit_code: str | None = None  # set: the principal sees this unit and its sub-units only
     display_name: str = ""
     epoch: int = 0
+    units: tuple[str, ...] | None = None  # an API client's units (each with its sub-units)
 
     # Flask-Login's user protocol
     is_authenticated = True
@@ -55,6 +57,11 @@ class Principal:
 
     def may_open(self, screen: str) -> bool:
         return self.can(SCREENS.get(screen, "admin"))
+
+    @property
+    def scope_units(self) -> tuple[str, ...] | None:
+        """The units whose data the principal may read (with their sub-units); None: all."""
+        return (self.unit_code,) if self.unit_code else self.units
 
     @property
     def label(self) -> str:

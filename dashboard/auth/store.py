@@ -1,5 +1,5 @@
-"""The app database: accounts, kiosk tokens, one-time links, the audit log and the
-archive of generated briefs.
+"""The app database: accounts, kiosk tokens, API client keys, one-time links, the audit
+log and the archive of generated briefs.
 
 SQLite in the data dir by default, PostgreSQL by URL (``OPSCENTER_APP_DB_URL``). Tables
 are created at start; the audit log's append-only rule is the database's own trigger, so
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table,
-                        Text, create_engine, event)
+from sqlalchemy import Boolean, Column, Date, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table, Text
+
+from config.database import open_engine
+from pipelines.goc import outbox
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 metadata = MetaData()
@@ -35,6 +37,20 @@ kiosk_tokens = Table(
     Column("name", String(200), nullable=False),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("created_by", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+api_clients = Table(
+    "api_clients", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(120), nullable=False, unique=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("key_prefix", String(12), nullable=False),  # the key's first characters, to tell keys apart
+    Column("indicators", Text),  # JSON list of indicator codes; none: every indicator
+    Column("units", Text),  # JSON list of unit codes (with their sub-units); none: every unit
+    Column("rate_limit", Integer),  # calls per minute; none: the configured default
+    Column("created_by", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("revoked_at", DateTime(timezone=True)),
 )
@@ -83,15 +99,6 @@ briefs = Table(
 )
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
-    """WAL lets web workers read while one writes; foreign keys are off by default in SQLite."""
-    cursor = dbapi_connection.cursor()
-    cursor.execute("pragma journal_mode=wal")
-    cursor.execute("pragma foreign_keys=on")
-    cursor.execute("pragma busy_timeout=5000")
-    cursor.close()
-
-
 def _statements(dialect: str) -> list[str]:
     """The dialect's trigger file; statements are separated by blank lines (bodies hold ``;``)."""
     text = (SQL_DIR / f"append_only.{dialect}.sql").read_text(encoding="utf-8")
@@ -102,12 +109,8 @@ def _statements(dialect: str) -> list[str]:
 
 def open_db(url: str, **engine_options) -> Engine:
     """The engine of the app database, its tables created when missing."""
-    if url.startswith("sqlite:///"):
-        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, **engine_options)
-    if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
-    metadata.create_all(engine)
+    engine = open_engine(url, metadata, **engine_options)
+    outbox.metadata.create_all(engine)  # the push outbox, which the pipelines write and the screens show
     with engine.begin() as connection:
         for statement in _statements(engine.dialect.name):
             connection.exec_driver_sql(statement)

@@ -18,6 +18,7 @@ import dash
 import flask
 import flask_login
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import context
@@ -108,9 +109,13 @@ def _gate():
     path = flask.request.path
     if path.startswith(STATIC_PREFIXES):
         return None
+    if isinstance(flask.request.routing_exception, MethodNotAllowed):
+        return None  # answered 405 by the route's own rules, whoever asks: it reveals nothing
+    view = flask.current_app.view_functions.get(flask.request.endpoint)
+    if getattr(view, "by_key", False):  # the API checks its callers' keys; it reads no session cookie
+        return None
     if flask.request.method == "POST" and not _csrf_ok():
         return error(403, "csrf", "auth.csrf")
-    view = flask.current_app.view_functions.get(flask.request.endpoint)
     if getattr(view, "public", False):
         return None
     principal = flask_login.current_user

@@ -18,13 +18,15 @@ from tests.dashboard.conftest import PASSWORD, client_as, csrf, ensure_user
 AS_OF = date(2026, 11, 20)
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/static/")
 SIGN_IN = ("/login", "/setup/", "/password/", "/kiosk/")
+PUBLIC = ("/api/v1/openapi.json",)  # the API's description: no data
+API = "/api/v1/"  # answers machines: JSON refusals, never a sign-in page
 SCREENS = {"overview": "/", "procedures": "/procedures", "tasks": "/tasks", "budget": "/budget",
            "rankings": "/rankings", "unit": "/unit", "wall": "/wall", "data": "/data",
-           "access": "/admin/access", "audit": "/admin/audit"}
+           "access": "/admin/access", "api_clients": "/admin/api", "audit": "/admin/audit"}
 DESK = {"overview", "procedures", "tasks", "budget", "rankings", "unit", "wall"}
 # who opens what: written out here, not derived from the code under test
 MATRIX = {"leader": DESK, "office": DESK, "analyst": DESK, "unit": DESK,
-          "admin": {"data", "access", "audit"}, "kiosk": {"wall"}}
+          "admin": {"data", "access", "api_clients", "audit"}, "kiosk": {"wall"}}
 ADMIN = Principal("system", "test-admin", ROLES["admin"], role="admin")
 
 
@@ -69,11 +71,17 @@ def test_every_route_and_callback_refuses_an_anonymous_request(app):
             path = path.replace(f"<{name}>", "x").replace(f"<path:{name}>", "x").replace(f"<int:{name}>", "1")
         if path.startswith(STATIC) or path.startswith(SIGN_IN):
             continue
+        if path in PUBLIC:
+            assert set(client.get(path).get_json()) == {"openapi", "info", "servers", "security", "paths",
+                                                        "components"}
+            continue
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             answer = client.open(path, method=method, headers={"X-CSRFToken": token}, json={})
             assert answer.status_code == 401, (method, rule.rule, answer.status_code)
             page = client.open(path, method=method, headers={"X-CSRFToken": token, "Accept": "text/html"})
-            if method == "GET":
+            if path.startswith(API):
+                assert page.status_code == 401 and page.get_json()["error"]["code"] == "unauthenticated"
+            elif method == "GET":
                 assert page.status_code == 302 and page.headers["Location"].startswith("/login?next="), rule.rule
             else:
                 assert page.status_code == 401, (method, rule.rule)

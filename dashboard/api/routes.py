@@ -1,0 +1,235 @@
+"""``/api/v1``: the indicator catalogue, indicator data and units, for client keys.
+
+Every call but the OpenAPI document needs ``Authorization: Bearer <key>``; the client's
+scopes narrow what it reads (its units go through ``context.scope`` like a unit user's),
+its rate limit is checked before the view runs, and every call is written to the audit
+log with its outcome. Errors are JSON ``{"error": {"code", "message"}}`` whose codes are
+stable (``dashboard.api.errors``); messages follow ``Accept-Language`` (Vietnamese by default).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import flask
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from dashboard import context
+from dashboard.api import clients, openapi
+from dashboard.api.errors import STATUS_CODES, ApiError
+from dashboard.auth import audit
+from dashboard.auth.web import public
+from dashboard.cache import cached
+from dashboard.i18n import LANGUAGES, t
+from warehouse import indicators, reference
+from warehouse.registry import REGISTRY
+from warehouse.snapshots import NoSnapshot
+
+PREFIX = "/api/v1"
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+MAX_FILTER_VALUES = 100
+bp = flask.Blueprint("api", __name__, url_prefix=PREFIX)
+
+
+def by_key(view):
+    """A route the sign-in gate leaves to this module: it authenticates its callers by key."""
+    view.by_key = True
+    return view
+
+
+def _language() -> str:
+    return flask.request.accept_languages.best_match(LANGUAGES) or context.settings().language
+
+
+@bp.errorhandler(ApiError)
+def _answer_error(exc: ApiError):
+    body = {"error": {"code": exc.code, "message": t(f"api.error.{exc.code}", _language(), **exc.values)}}
+    return flask.jsonify(body), exc.status, exc.headers
+
+
+@bp.errorhandler(NoSnapshot)
+def _no_data(_exc):
+    return _answer_error(ApiError("no_data"))
+
+
+@bp.errorhandler(Exception)
+def _internal(exc):
+    if isinstance(exc, HTTPException) and exc.code in STATUS_CODES:
+        return _answer_error(ApiError(STATUS_CODES[exc.code]))
+    flask.current_app.logger.exception("API call failed: %s", exc)
+    return _answer_error(ApiError("internal"))
+
+
+@bp.before_request
+def _authenticate():
+    if flask.request.endpoint == "api.openapi_document":
+        return None
+    scheme, _, key = flask.request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise ApiError("unauthenticated", {"WWW-Authenticate": 'Bearer realm="opscenter"'})
+    row = clients.by_key(context.db(), key.strip())
+    if row is None:
+        raise ApiError("invalid_key", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    if row.revoked_at is not None:
+        raise ApiError("key_revoked", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    flask.g.principal = principal = clients.principal(row)
+    flask.g.api_client = row
+    wait = clients.retry_after(context.db(), principal.label, row.rate_limit or context.settings().api_rate_limit)
+    if wait is not None:
+        raise ApiError("rate_limited", {"Retry-After": str(wait)}, seconds=wait)
+    return None
+
+
+def _outcome(status: int) -> str:
+    if status < 400:
+        return "ok"
+    return {429: "throttled", 401: "refused", 403: "refused"}.get(status, "failed")
+
+
+@bp.after_request
+def _audit(response: flask.Response) -> flask.Response:
+    if flask.request.endpoint != "api.openapi_document":
+        who = flask.g.get("principal")
+        audit.record(context.db(), "api_call", actor=who.label if who is not None else "api:?",
+                     outcome=_outcome(response.status_code), target=flask.request.path[:300],
+                     ip=flask.request.remote_addr,
+                     detail={"status": response.status_code,
+                             "query": {k: v[:200] for k, v in list(flask.request.args.items())[:20]}})
+    return response
+
+
+# --- scopes ------------------------------------------------------------------------------
+
+def _allowed_indicators() -> list[str]:
+    chosen = clients.indicators(flask.g.api_client)
+    return [code for code in REGISTRY if chosen is None or code in chosen]
+
+
+def _check_indicator(code: str) -> str:
+    if code not in REGISTRY:
+        raise ApiError("unknown_indicator", code=code[:60])
+    if code not in _allowed_indicators():
+        raise ApiError("out_of_scope", what=code)
+    return code
+
+
+def _units_in_scope():
+    units = reference.units(context.reader())
+    scope = context.scope()
+    return units if scope is None else units[units["unit_code"].isin(scope)]
+
+
+def _values(name: str) -> list[str]:
+    values = flask.request.args.getlist(name)
+    if len(values) > MAX_FILTER_VALUES or any(not 0 < len(value) <= openapi.MAX_CODE for value in values):
+        raise ApiError("bad_query", reason=f"{name}: ≤ {MAX_FILTER_VALUES} × 1–{openapi.MAX_CODE}")
+    return values
+
+
+def _choice(name: str, choices, default: str | None = None) -> str | None:
+    value = flask.request.args.get(name, default)
+    if value is not None and value not in choices:
+        raise ApiError("bad_query", reason=f"{name}: " + " | ".join(choices))
+    return value
+
+
+def _day(name: str) -> date | None:
+    text = flask.request.args.get(name)
+    if text is None:
+        return None
+    try:
+        if not DATE.match(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiError("bad_query", reason=f"{name}: YYYY-MM-DD") from None
+
+
+# --- views -------------------------------------------------------------------------------
+
+@bp.get("/openapi.json")
+@public
+def openapi_document():
+    """Public: the description of what is served, no data."""
+    return flask.jsonify(openapi.document(context.settings().base_url + PREFIX))
+
+
+@bp.get("/indicators")
+@by_key
+def indicator_list():
+    return flask.jsonify({"indicators": indicators.catalogue(_allowed_indicators())})
+
+
+@bp.get("/indicators/<code>")
+@by_key
+def indicator(code: str):
+    if code not in REGISTRY:
+        raise ApiError("not_found")
+    return flask.jsonify(indicators.entry(REGISTRY[_check_indicator(code)]))
+
+
+@bp.get("/units")
+@by_key
+def unit_list():
+    kind = _choice("kind", openapi.UNIT_KINDS)
+    units = _units_in_scope()
+    if kind:
+        units = units[units["kind"] == kind]
+    columns = ["unit_code", "name_vi", "name_en", "kind", "parent_code", "current_code", "is_current", "valid_to"]
+    rows = [{key: indicators.plain(value) for key, value in row.items()} for row in units[columns].to_dict("records")]
+    return flask.jsonify({"data_version": context.reader().version, "units": rows})
+
+
+@bp.get("/data")
+@by_key
+def indicator_data():
+    codes = [_check_indicator(code) for code in dict.fromkeys(_values("indicator"))] or _allowed_indicators()
+    units = list(dict.fromkeys(_values("unit"))) or None
+    if units:
+        known = set(reference.units(context.reader())["unit_code"])
+        allowed = set(_units_in_scope()["unit_code"])
+        for code in units:
+            if code not in known:
+                raise ApiError("unknown_unit", code=code[:60])
+            if code not in allowed:
+                raise ApiError("out_of_scope", what=code)
+    period_type = _choice("period_type", indicators.PERIOD_TYPES, "month")
+    as_of = context.today()
+    first, last = _day("from"), _day("to")
+    first = first or last or as_of
+    last = last or max(first, as_of)
+    periods = indicators.periods(period_type, first, last, as_of, limit=indicators.MAX_PERIODS + 1)
+    following = periods[indicators.MAX_PERIODS].start if len(periods) > indicators.MAX_PERIODS else None
+    periods = periods[:indicators.MAX_PERIODS]
+    totals = context.scope() is None and units is None
+    params = {"codes": codes, "units": units, "periods": [p.label for p in periods], "type": period_type,
+              "as_of": as_of, "totals": totals}
+    version, rows = cached("api.data", params, lambda: indicators.data(
+        context.reader(), codes, periods, scope=context.scope(), units=units, totals=totals))
+    return flask.jsonify({"data_version": version, "as_of": as_of.isoformat(), "period_type": period_type,
+                          "from": first.isoformat(), "to": last.isoformat(), "count": len(rows),
+                          "next_from": following.isoformat() if following else None, "items": rows})
+
+
+@bp.get("/", defaults={"rest": ""})
+@bp.get("/<path:rest>")
+@by_key
+def unknown(rest: str):
+    """Any other address under the prefix: a JSON refusal, after the key check."""
+    raise ApiError("not_found")
+
+
+def _method_not_allowed(exc: MethodNotAllowed):
+    """The API is read-only: a JSON refusal that keeps werkzeug's Allow header (other
+    routes keep werkzeug's own answer)."""
+    if not flask.request.path.startswith(PREFIX + "/"):
+        return exc
+    response = exc.get_response()
+    response.set_data(_answer_error(ApiError("method_not_allowed"))[0].get_data())
+    response.content_type = "application/json"
+    return response
+
+
+def register_routes(server: flask.Flask) -> None:
+    server.register_blueprint(bp)
+    server.register_error_handler(MethodNotAllowed, _method_not_allowed)
