@@ -1,5 +1,5 @@
 """Dữ liệu / Data status: is each source fresh, what did the last runs do, which rows were
-refused and why.
+refused and why, what the Government Operation Center has received.
 
 Freshness is read live from ``sources.json`` (the pipelines rewrite it after every run,
 even a failed one); the run log and the quarantine come from the published snapshot, as
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 import dash
 import dash_ag_grid as dag
@@ -22,12 +23,14 @@ from dashboard.briefs import archive, web as briefs_web
 from dashboard.cache import cached
 from dashboard.i18n import t
 from dashboard.state import View
+from pipelines.goc import outbox
 from warehouse import freshness, runs
 
 DATASETS = ("dossiers", "tasks", "budget", "units", "procedures")
 RUN_ROWS = 50
 QUARANTINE_ROWS = 200
 BRIEF_ROWS = 5
+GOC_ROWS = 10
 PATH = ui.SCREENS["data"]
 LOCALES = {"vi": "vi-VN", "en": "en-GB"}
 
@@ -334,6 +337,54 @@ def _briefs_section(language: str):
                       note=t("data_status.briefs.note", language, count=BRIEF_ROWS))
 
 
+def _goc_period(row, language: str) -> str:
+    """A pushed period in words: Tháng 11/2026, Tuần 47/2026, Quý 4/2026, Năm 2026..."""
+    year, _, part = row.period.partition("-")
+    number = part.lstrip("WQ").lstrip("0") if row.period_type in ("week", "quarter", "month", "gov_month") else ""
+    words = (fmt.day(row.period_start, language) if row.period_type == "day"
+             else t(f"data_status.goc.period.{row.period_type}", language, n=number, year=year))
+    return words if row.complete else t("data_status.goc.period.to_date", language, period=words,
+                                        day=fmt.day(row.period_end, language))
+
+
+def _goc_status(row, language: str):
+    if row.acknowledged_at is not None:
+        return "good", "✓ " + t("data_status.goc.acknowledged", language,
+                                at=fmt.moment(outbox.utc(row.acknowledged_at), language))
+    if not row.attempts:
+        return "warn", "… " + t("data_status.goc.waiting", language)
+    return "warn", "⚠ " + t("data_status.goc.retrying", language, n=fmt.count(row.attempts, language),
+                            at=fmt.moment(outbox.utc(row.next_attempt_at), language), error=row.last_error)
+
+
+def _goc_section(language: str):
+    """The push to the Government Operation Center: where it goes, what waits, what was received."""
+    settings = context.settings()
+    title = t("data_status.goc", language)
+    rows = outbox.recent(context.db(), GOC_ROWS)
+    if settings.goc_push:
+        count, oldest = outbox.pending(context.db())
+        target = urlsplit(settings.goc_push_url).netloc
+        head = (t("data_status.goc.pending", language, target=target, n=fmt.count(count, language),
+                  since=fmt.moment(oldest, language)) if count
+                else t("data_status.goc.clear", language, target=target))
+        summary = html.Div(head, className="data-summary", id="data-goc-summary")
+    else:
+        summary = ui.notice(t("data_status.goc.off", language))
+    if not rows:
+        return ui.section(title, summary, ui.empty(t("data_status.goc.none", language), "data-goc"), name="data-goc")
+    columns = [(t(f"data_status.goc.col.{key}", language), key in ("rows", "attempts"))
+               for key in ("period", "version", "rows", "created", "attempts", "status", "receipt")]
+    cells = []
+    for row in rows:
+        level, words = _goc_status(row, language)
+        cells.append([_goc_period(row, language), row.data_version, fmt.count(row.rows, language),
+                      fmt.moment(outbox.utc(row.created_at), language), fmt.count(row.attempts, language),
+                      html.Span(words, className=f"status status-{level}"), row.receipt or fmt.NO_DATA])
+    return ui.section(title, summary, ui.table(columns, cells, "data-goc-table"), name="data-goc",
+                      note=t("data_status.goc.note", language, count=GOC_ROWS))
+
+
 # --- the page ------------------------------------------------------------------------------
 
 def _render(view: View, language: str, dataset: str | None, refused: str | None):
@@ -345,6 +396,7 @@ def _render(view: View, language: str, dataset: str | None, refused: str | None)
         _counts_section(view, language),
         _runs_section(view, language),
         _quarantined_section(view, dataset, language),
+        _goc_section(language),
         _briefs_section(language),
     ]
     return ui.page(view, "data", language, body, controls=())

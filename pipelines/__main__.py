@@ -13,14 +13,17 @@ from rich.table import Table
 
 from config.settings import SettingsError, load_settings
 from pipelines.files import UnreadableFile
+from pipelines.goc import outbox, push
 from pipelines.ingest import ingest_files
 from pipelines.records import DATASETS
 from pipelines.status import last_runs, quarantine_counts, source_states
 from pipelines.sources.config import SourceConfigError
 from warehouse.db import writer
-from warehouse.snapshots import publish
+from warehouse.snapshots import LOCAL_TZ, publish
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter pipelines.")
+goc = typer.Typer(no_args_is_help=True, help="The push to the Government Operation Center.")
+app.add_typer(goc, name="goc")
 err = Console(stderr=True, soft_wrap=True)
 
 
@@ -50,6 +53,8 @@ def ingest(
             err.print(f"[red]Cannot read {exc.path}: {exc.problem}[/red]")
             raise typer.Exit(1) from None
         version = publish(con, settings)
+    if settings.goc_push:
+        push.after_publish(settings)
     out = {"dataset": result.dataset, "read": result.read, "loaded": result.loaded,
            "unchanged": result.unchanged, "quarantined": result.quarantined, "data_version": version}
     if as_json:
@@ -136,6 +141,40 @@ def status(
     console.print(_table("Sources", pd.DataFrame(sources).drop(columns=["watermark", "last_error"],
                                                                errors="ignore")))
     console.print(_table("Quarantined rows", counts))
+
+
+@goc.command("push")
+def goc_push(seconds: Annotated[float | None, typer.Option(help="Keep retrying this long (default: the setting)")] = None):
+    """Queue the figures as now published, then send the outbox in order."""
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _settings()
+    if not settings.goc_push:
+        err.print("[red]No push endpoint: set OPSCENTER_GOC_PUSH_URL (and OPSCENTER_GOC_PUSH_TOKEN).[/red]")
+        raise typer.Exit(2)
+    report = push.push(settings, trigger="cli", seconds=seconds)
+    Console().print(f"queued {report.enqueued}, sent {report.sent}, failed tries {report.failed_attempts}, "
+                    f"waiting {report.pending}" + (" (another sender is running)" if report.busy else ""))
+    if report.pending:
+        raise typer.Exit(1)
+
+
+@goc.command("status")
+def goc_status(limit: Annotated[int, typer.Option(help="How many messages to show")] = 20):
+    """The outbox: the newest messages, whether each was acknowledged, and why not."""
+    engine = outbox.open_outbox(_settings())
+    local = lambda moment: f"{outbox.utc(moment).astimezone(LOCAL_TZ):%Y-%m-%d %H:%M}"  # noqa: E731
+    rows = [{"id": row.id, "period": f"{row.period_type} {row.period}" + ("" if row.complete else " (to date)"),
+             "data version": row.data_version, "rows": row.rows, "tries": row.attempts,
+             "state": (f"received {local(row.acknowledged_at)} (HTTP {row.receipt_status})" if row.acknowledged_at
+                       else f"waiting, next try {local(row.next_attempt_at)}"
+                       + (f": {row.last_error[:80]}" if row.last_error else ""))}
+            for row in outbox.recent(engine, limit)]
+    Console().print(_table("GOC outbox", pd.DataFrame(rows, columns=["id", "period", "data version", "rows",
+                                                                     "tries", "state"])))
+    count, oldest = outbox.pending(engine)
+    Console().print(f"waiting: {count}" + (f", the oldest since {local(oldest)}" if oldest else ""))
 
 
 def _table(title: str, frame) -> Table:

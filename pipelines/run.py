@@ -1,4 +1,5 @@
-"""Running configured sources: each one a logged run, then one publish for the lot.
+"""Running configured sources: each one a logged run, then one publish for the lot, whose
+figures then go to the Government Operation Center when a push is configured.
 
 ``pull`` is what the scheduler calls and what ``python -m pipelines run`` does. A source
 that fails (down, timing out, answering garbage) is logged as failed and the others still
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipelines.goc import push
 from pipelines.ingest import RunResult, decode_watermark, load_run
 from pipelines.records import LOAD_ORDER
 from pipelines.sources import prefetch, reader_for
@@ -102,4 +104,6 @@ def pull(settings, sources: list[str] | None = None, *, progress=None, advance_d
         if unpublished(con, settings):
             report.version = publish(con, settings)
         freshness.export(con, settings)
+    if report.version and settings.goc_push:
+        push.after_publish(settings)
     return report

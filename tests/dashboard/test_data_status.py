@@ -135,3 +135,34 @@ def test_spans_read_naturally(data_status):
     assert [data_status.duration(m, "vi") for m in (30, 180, 2880, 10080, 90, 1)] == [
         "30 phút", "3 giờ", "2 ngày", "1 tuần", "90 phút", "1 phút"]
     assert [data_status.duration(m, "en") for m in (1, 60, 1440 * 3 + 5)] == ["1 minute", "1 hour", "3 days"]
+
+
+def test_the_push_to_the_government_operation_center_is_shown(render, use, demo, dash_app, data_status, tmp_path,
+                                                               monkeypatch):
+    from dashboard.auth.store import open_db
+    from pipelines.goc import messages, outbox
+    from warehouse.indicators import periods
+
+    db = open_db(f"sqlite:///{tmp_path / 'app.db'}")
+    monkeypatch.setitem(dash_app.server.extensions["opscenter"], "db", db)
+    off = text(find(render(data_status.layout, role="admin"), "panel-data-goc"))
+    assert "Chưa cấu hình địa chỉ nhận (OPSCENTER_GOC_PUSH_URL)" in off and "Chưa có bản tin nào" in off
+
+    use(demo[0].model_copy(update={"goc_push_url": "https://goc.example.gov.vn/api/receive?x=1"}))
+    reader = Reader(demo[0])
+    october, november = periods("month", demo[0].demo_today.replace(month=10), demo[0].demo_today,
+                                demo[0].demo_today)
+    for period in (october, november):
+        assert outbox.enqueue(db, messages.build(reader, period), trigger="publish")
+    first, second = sorted(outbox.recent(db, 5), key=lambda row: row.id)
+    outbox.acknowledge(db, first.id, 200, '{"receipt": "GOC-7"}')
+    outbox.postpone(db, second.id, "HTTP 503: busy", 60)
+    tree = render(data_status.layout, role="admin")
+    assert text(find(tree, "data-goc-summary")).startswith(
+        "Gửi tới goc.example.gov.vn: 1 bản tin đang chờ xác nhận, bản cũ nhất từ ")
+    rows = text(find(tree, "data-goc-table"))
+    assert "Tháng 10/2026" in rows and "✓ Đã nhận lúc" in rows and '{"receipt": "GOC-7"}' in rows
+    assert "Tháng 11/2026 (đến 20/11/2026)" in rows and "⚠ Đã thử 1 lần, gửi lại lúc" in rows
+    assert "HTTP 503: busy" in rows and f"{first.rows}" in rows
+    english = text(find(render(data_status.layout, language="en", role="admin"), "panel-data-goc"))
+    assert "Link to the Government Operation Center" in english and "Month 11/2026 (to 20/11/2026)" in english

@@ -1,10 +1,13 @@
 """In demo mode a scheduled pull moves the demo systems forward and publishes the change."""
 from __future__ import annotations
 
+from pydantic import SecretStr
+
 from pipelines.bootstrap import load_demo
 from pipelines.run import pull
 from pipelines.scheduler import load_jobs, run_job
 from warehouse.db import writer
+from tests.pipelines.goc_receiver import Receiver
 from warehouse.snapshots import read_pointer
 
 
@@ -14,6 +17,14 @@ def _count(settings, sql: str) -> int:
 
 
 def test_scheduled_demo_pull_brings_new_records(settings):
+    with Receiver() as receiver:  # the Government Operation Center receives each publish's figures
+        settings = settings.model_copy(update={"goc_push_url": receiver.url,
+                                               "goc_push_token": SecretStr(receiver.token)})
+        version, report, other = pull_twice(settings)
+    assert receiver.kept == [f"opscenter:month:2026-11:{v}" for v in (version, report.version, other.version)]
+
+
+def pull_twice(settings):
     version, results = load_demo(settings, show_progress=False)
     assert set(results) == {"units", "procedures", "dossiers", "tasks", "budget"}
     assert all(r.status == "success" and r.quarantined == 0 for r in results.values())
@@ -33,3 +44,4 @@ def test_scheduled_demo_pull_brings_new_records(settings):
     other = pull(settings, ["vpcp_tasks", "taichinh_budget"])
     assert [r.status for r in other.results] == ["success", "success"]
     assert other.results[0].loaded > 0  # tasks completed in the feed
+    return version, report, other

@@ -30,11 +30,14 @@ def record(settings, label: str):
 def test_default_jobs_from_config(settings):
     jobs = {job.name: job for job in load_jobs(settings)}
     assert {name: job.cron for name, job in jobs.items()} == {
-        "dossiers": "*/10 * * * *", "tasks": "5 * * * *", "budget": "0 6 * * *", "weekly_brief": "0 7 * * mon"}
+        "dossiers": "*/10 * * * *", "tasks": "5 * * * *", "budget": "0 6 * * *", "weekly_brief": "0 7 * * mon",
+        "goc_push": "*/30 * * * *"}
     assert jobs["dossiers"].kwargs == {"sources": ["motcua_units", "motcua_procedures", "motcua_dossiers"]}
     from pipelines.run import pull
     assert all(jobs[name].target() is pull for name in ("dossiers", "tasks", "budget"))
     assert jobs["weekly_brief"].run == "dashboard.briefs.generate:weekly"  # reached through the config only
+    from pipelines.goc.push import push
+    assert jobs["goc_push"].target() is push
     scheduler = build(settings)
     scheduler.start(paused=True)
     try:

@@ -1,0 +1,46 @@
+"""What is pushed: for each period type the registry reports (an indicator's periodicity),
+the period holding the data's day, and the one before it during the first days of a new
+period (late records still change it), each read from one published snapshot."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from pipelines.goc.outbox import key
+from warehouse import indicators
+from warehouse.indicators import PERIOD_TYPES, ReportPeriod
+from warehouse.registry import REGISTRY
+from warehouse.snapshots import LOCAL_TZ, Reader
+
+
+def due_periods(as_of: date, previous_days: int) -> list[ReportPeriod]:
+    """The periods to push on ``as_of``, oldest first."""
+    found = []
+    for period_type in sorted({m.periodicity for m in REGISTRY.values()}, key=PERIOD_TYPES.index):
+        current = indicators.periods(period_type, as_of, as_of, as_of)[0]
+        if (as_of - current.start).days < previous_days:
+            last_day = current.start - timedelta(days=1)
+            found += indicators.periods(period_type, last_day, last_day, last_day)
+        found.append(current)
+    return sorted(found, key=lambda p: (p.start, p.type))
+
+
+def build(reader: Reader, period: ReportPeriod) -> dict:
+    """One message: the period's data for every unit and the ministry, with the catalogue
+    of what it holds, and its idempotency key."""
+    codes = [m.name for m in REGISTRY.values() if m.periodicity == period.type]
+    version, rows = indicators.data(reader, codes, [period])
+    return {
+        "idempotency_key": key(period.type, period.label, version),
+        "sender": "opscenter",
+        "data_version": version,
+        "generated_at": datetime.now(LOCAL_TZ).isoformat(timespec="seconds"),
+        "period": period.as_dict(),
+        "indicators": indicators.catalogue(codes),
+        "data": rows,
+    }
+
+
+def due(settings, reader: Reader | None = None) -> list[dict]:
+    """The messages due now, all from the snapshot published now."""
+    reader = (reader or Reader(settings)).pinned()
+    return [build(reader, period) for period in due_periods(settings.reporting_day(), settings.goc_previous_days)]
