@@ -3,9 +3,20 @@ the pipelines for the push outbox): SQLite in the data dir by default, any SQLAl
 (PostgreSQL in production) otherwise."""
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, create_engine, event
+
+
+def now() -> datetime:
+    """Times in the app database are UTC."""
+    return datetime.now(timezone.utc)
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """SQLite keeps no zone: its times were written in UTC."""
+    return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

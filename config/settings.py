@@ -81,7 +81,7 @@ class Settings(BaseSettings):
     goc_push_token: SecretStr | None = Field(None, description="Bearer token sent with each push.")
     goc_push_timeout_seconds: float = Field(30, gt=0, description="How long one push waits for the receiver.")
     goc_retry_seconds: float = Field(
-        30, ge=0, description="Wait before a refused push is tried again (doubled each time, up to the maximum).")
+        30, gt=0, description="Wait before a refused push is tried again (doubled each time, up to the maximum).")
     goc_retry_max_seconds: float = Field(3600, ge=0, description="Longest wait between two tries of one push.")
     goc_push_seconds: float = Field(
         240, ge=0, description="How long one push run may keep retrying before it leaves the rest to the next.")

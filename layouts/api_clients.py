@@ -44,8 +44,8 @@ def clients_sheet(view: View | None, language: str) -> exports.Sheet:
         "rate": [fmt.count(row.rate_limit or default, language) for row in rows],
         "created": [utc(row.created_at) for row in rows],
         "last_call": [last.get(clients.principal(row).label) for row in rows],
-        "state": [fmt.moment(utc(row.revoked_at), language) if row.revoked_at
-                  else t("access.state.active", language) for row in rows],
+        "state": [t("api_clients.revoked_at", language, at=fmt.moment(utc(row.revoked_at), language))
+                  if row.revoked_at else t("access.state.active", language) for row in rows],
         "client": [row.id for row in rows], "revoked": [bool(row.revoked_at) for row in rows],
     }, columns=["id", "name", "key", "indicators", "units", "rate", "created", "last_call", "state", "client",
                 "revoked"])

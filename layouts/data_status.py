@@ -31,6 +31,7 @@ RUN_ROWS = 50
 QUARANTINE_ROWS = 200
 BRIEF_ROWS = 5
 GOC_ROWS = 10
+GOC_ANSWER_CHARS = 200
 PATH = ui.SCREENS["data"]
 LOCALES = {"vi": "vi-VN", "en": "en-GB"}
 
@@ -354,7 +355,7 @@ def _goc_status(row, language: str):
     if not row.attempts:
         return "warn", "… " + t("data_status.goc.waiting", language)
     return "warn", "⚠ " + t("data_status.goc.retrying", language, n=fmt.count(row.attempts, language),
-                            at=fmt.moment(outbox.utc(row.next_attempt_at), language), error=row.last_error)
+                            at=fmt.moment(outbox.utc(row.next_attempt_at), language), error=_cut(row.last_error))
 
 
 def _goc_section(language: str):
@@ -362,17 +363,22 @@ def _goc_section(language: str):
     settings = context.settings()
     title = t("data_status.goc", language)
     rows = outbox.recent(context.db(), GOC_ROWS)
-    if settings.goc_push:
-        count, oldest = outbox.pending(context.db())
-        target = urlsplit(settings.goc_push_url).netloc
-        head = (t("data_status.goc.pending", language, target=target, n=fmt.count(count, language),
-                  since=fmt.moment(oldest, language)) if count
-                else t("data_status.goc.clear", language, target=target))
-        summary = html.Div(head, className="data-summary", id="data-goc-summary")
-    else:
-        summary = ui.notice(t("data_status.goc.off", language))
-    if not rows:
-        return ui.section(title, summary, ui.empty(t("data_status.goc.none", language), "data-goc"), name="data-goc")
+    if not settings.goc_push:
+        off = ui.notice(t("data_status.goc.off", language))
+        return ui.section(title, off, *([_goc_table(rows, language)] if rows else []), name="data-goc")
+    target = urlsplit(settings.goc_push_url)
+    host = f"{target.hostname}:{target.port}" if target.port else target.hostname
+    count, oldest = outbox.pending(context.db())
+    head = (t("data_status.goc.pending", language, target=host, n=fmt.count(count, language),
+              since=fmt.moment(oldest, language)) if count else t("data_status.goc.clear", language, target=host))
+    summary = [html.Div(head, className="data-summary", id="data-goc-summary")]
+    if target.scheme != "https":
+        summary.append(ui.notice(t("data_status.goc.insecure", language), "warning"))
+    body = _goc_table(rows, language) if rows else ui.empty(t("data_status.goc.none", language), "data-goc")
+    return ui.section(title, *summary, body, name="data-goc", note=t("data_status.goc.note", language, count=GOC_ROWS))
+
+
+def _goc_table(rows, language: str):
     columns = [(t(f"data_status.goc.col.{key}", language), key in ("rows", "attempts"))
                for key in ("period", "version", "rows", "created", "attempts", "status", "receipt")]
     cells = []
@@ -380,9 +386,14 @@ def _goc_section(language: str):
         level, words = _goc_status(row, language)
         cells.append([_goc_period(row, language), row.data_version, fmt.count(row.rows, language),
                       fmt.moment(outbox.utc(row.created_at), language), fmt.count(row.attempts, language),
-                      html.Span(words, className=f"status status-{level}"), row.receipt or fmt.NO_DATA])
-    return ui.section(title, summary, ui.table(columns, cells, "data-goc-table"), name="data-goc",
-                      note=t("data_status.goc.note", language, count=GOC_ROWS))
+                      html.Span(words, className=f"status status-{level}"),
+                      _cut(row.receipt) if row.receipt else fmt.NO_DATA])
+    return ui.table(columns, cells, "data-goc-table")
+
+
+def _cut(answer: str, length: int = GOC_ANSWER_CHARS) -> str:
+    """A receiver's answer as a cell shows it (the whole is kept, up to 2 000 characters)."""
+    return answer if len(answer) <= length else answer[:length] + "…"
 
 
 # --- the page ------------------------------------------------------------------------------

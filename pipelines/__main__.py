@@ -174,6 +174,7 @@ def goc_status(limit: Annotated[int, typer.Option(help="How many messages to sho
     Console().print(_table("GOC outbox", pd.DataFrame(rows, columns=["id", "period", "data version", "rows",
                                                                      "tries", "state"])))
     count, oldest = outbox.pending(engine)
+    engine.dispose()
     Console().print(f"waiting: {count}" + (f", the oldest since {local(oldest)}" if oldest else ""))
 
 

@@ -19,12 +19,11 @@ import unicodedata
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from config.settings import LOCAL_TZ
 
 TRUE = {"true", "1", "yes", "y", "x", "có", "co", "t"}
 FALSE = {"false", "0", "no", "n", "không", "khong", "f"}

@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 
 from warehouse import metrics
-from warehouse.periods import TIME_GRAINS, Period, bucket_of
+from warehouse.periods import TIME_GRAINS, Period, bucket_of, buckets
 from warehouse.registry import REGISTRY, Metric
 from warehouse.snapshots import Reader
 
@@ -55,16 +55,22 @@ def catalogue(codes: Iterable[str] | None = None) -> list[dict]:
     return [entry(m) for m in REGISTRY.values() if wanted is None or m.name in wanted]
 
 
+def data_day(reader: Reader, reporting_day: date) -> date:
+    """The day the published data is as of: the day it was published (its records go no
+    further), or the reporting day if earlier (the demo's last day)."""
+    return min(reporting_day, reader.published_at.date())
+
+
 def periods(period_type: str, first: date, last: date, as_of: date, limit: int = MAX_PERIODS) -> list[ReportPeriod]:
     """The whole periods of ``period_type`` that meet [first, last] and have begun by
-    ``as_of``: the first ``limit`` of them."""
-    if period_type not in PERIOD_TYPES:
-        raise ValueError(f"unknown period type {period_type!r}; known: {', '.join(PERIOD_TYPES)}")
-    found, day = [], max(first, EARLIEST)
-    while day <= min(last, as_of) and len(found) < limit:
-        label, start, end = bucket_of(day, period_type)
-        found.append(ReportPeriod(period_type, label, start, min(end, as_of), end <= as_of))
-        day = end + timedelta(days=1)
+    ``as_of``: the first ``limit`` of them. A period is complete once ``as_of`` is past it."""
+    first = max(first, EARLIEST)
+    if min(last, as_of) < first:
+        return []
+    found = []
+    for _, start, _ in buckets(Period(first, min(last, as_of)), period_type)[:limit]:
+        label, start, end = bucket_of(start, period_type)
+        found.append(ReportPeriod(period_type, label, start, min(end, as_of), end < as_of))
     return found
 
 

@@ -17,14 +17,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
+from config.settings import LOCAL_TZ
 from warehouse.db import read_sql
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 _PARAM = re.compile(r"\$([a-z0-9_]+)")
 
 

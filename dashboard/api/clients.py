@@ -1,26 +1,25 @@
 """API clients: a named key with scopes (which indicators, which units) and a rate limit.
 
 Only the key's digest is kept; the key itself is shown once, when it is made. Calls are
-counted from the audit log (every call is written there anyway), so the limit holds
-across web workers without a store of its own.
+counted per minute in the app database, so the limit holds across web workers.
 """
 from __future__ import annotations
 
 import json
 import math
 import secrets
-from datetime import timedelta
+import time
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from dashboard.auth import accounts
 from dashboard.auth.accounts import AccountError, token_hash
 from dashboard.auth.audit import now, utc
 from dashboard.auth.roles import Principal
-from dashboard.auth.store import api_clients, audit_log
+from dashboard.auth.store import api_clients, api_usage, audit_log
 
 KEY_PREFIX = "opc_"
-WINDOW = timedelta(minutes=1)
 
 
 def principal(row) -> Principal:
@@ -83,16 +82,18 @@ def last_calls(db: Engine) -> dict[str, object]:
     return {actor: utc(at) for actor, at in rows}
 
 
-def retry_after(db: Engine, label: str, limit: int) -> int | None:
-    """Seconds until the client may call again when it has used its ``limit`` calls of the
-    last minute (calls turned away by the limit itself do not count), else None."""
-    since = now() - WINDOW
-    with db.connect() as connection:
-        times = connection.execute(
-            select(audit_log.c.at).where(audit_log.c.action == "api_call", audit_log.c.actor == label,
-                                         audit_log.c.outcome != "throttled", audit_log.c.at >= since)
-            .order_by(audit_log.c.at.desc()).limit(limit)).scalars().all()
-    if len(times) < limit:
-        return None
-    oldest = utc(times[-1])
-    return max(1, math.ceil((oldest + WINDOW - now()).total_seconds()))
+def take_call(db: Engine, client_id: int, limit: int) -> int | None:
+    """Count a call in the client's current minute: None while within ``limit``, else the
+    seconds until the next minute. One atomic upsert a call, so calls arriving together on
+    several web workers cannot slip past the limit."""
+    moment = time.time()
+    minute = int(moment // 60)
+    upsert = (postgresql.insert if db.dialect.name == "postgresql" else sqlite.insert)(api_usage)
+    statement = upsert.values(client_id=client_id, minute=minute, calls=1).on_conflict_do_update(
+        index_elements=["client_id", "minute"], set_={"calls": api_usage.c.calls + 1}).returning(api_usage.c.calls)
+    with db.begin() as connection:
+        calls = connection.execute(statement).scalar_one()
+        if calls == 1:  # a new minute: the client's earlier ones are of no more use
+            connection.execute(delete(api_usage).where(api_usage.c.client_id == client_id,
+                                                       api_usage.c.minute < minute))
+    return None if calls <= limit else max(1, math.ceil((minute + 1) * 60 - moment))

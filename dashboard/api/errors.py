@@ -7,7 +7,6 @@ ERRORS = {
     "out_of_scope": 403, "not_found": 404, "method_not_allowed": 405, "rate_limited": 429, "internal": 500,
     "no_data": 503,
 }
-STATUS_CODES = {404: "not_found", 405: "method_not_allowed"}  # werkzeug's refusals, in our words
 
 
 class ApiError(Exception):

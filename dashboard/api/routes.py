@@ -12,14 +12,13 @@ import re
 from datetime import date
 
 import flask
-from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import MethodNotAllowed
 
 from dashboard import context
 from dashboard.api import clients, openapi
-from dashboard.api.errors import STATUS_CODES, ApiError
+from dashboard.api.errors import ApiError
 from dashboard.auth import audit
 from dashboard.auth.web import public
-from dashboard.cache import cached
 from dashboard.i18n import LANGUAGES, t
 from warehouse import indicators, reference
 from warehouse.registry import REGISTRY
@@ -54,8 +53,6 @@ def _no_data(_exc):
 
 @bp.errorhandler(Exception)
 def _internal(exc):
-    if isinstance(exc, HTTPException) and exc.code in STATUS_CODES:
-        return _answer_error(ApiError(STATUS_CODES[exc.code]))
     flask.current_app.logger.exception("API call failed: %s", exc)
     return _answer_error(ApiError("internal"))
 
@@ -70,11 +67,12 @@ def _authenticate():
     row = clients.by_key(context.db(), key.strip())
     if row is None:
         raise ApiError("invalid_key", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    flask.g.api_actor = clients.principal(row).label
     if row.revoked_at is not None:
         raise ApiError("key_revoked", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    flask.g.principal = principal = clients.principal(row)
+    flask.g.principal = clients.principal(row)
     flask.g.api_client = row
-    wait = clients.retry_after(context.db(), principal.label, row.rate_limit or context.settings().api_rate_limit)
+    wait = clients.take_call(context.db(), row.id, row.rate_limit or context.settings().api_rate_limit)
     if wait is not None:
         raise ApiError("rate_limited", {"Retry-After": str(wait)}, seconds=wait)
     return None
@@ -86,16 +84,19 @@ def _outcome(status: int) -> str:
     return {429: "throttled", 401: "refused", 403: "refused"}.get(status, "failed")
 
 
-@bp.after_request
 def _audit(response: flask.Response) -> flask.Response:
-    if flask.request.endpoint != "api.openapi_document":
-        who = flask.g.get("principal")
-        audit.record(context.db(), "api_call", actor=who.label if who is not None else "api:?",
-                     outcome=_outcome(response.status_code), target=flask.request.path[:300],
-                     ip=flask.request.remote_addr,
-                     detail={"status": response.status_code,
-                             "query": {k: v[:200] for k, v in list(flask.request.args.items())[:20]}})
+    """Every call, with who made it (``api:?`` for a key that is no client's) and its outcome."""
+    audit.record(context.db(), "api_call", actor=flask.g.get("api_actor", "api:?"),
+                 outcome=_outcome(response.status_code), target=flask.request.path[:300],
+                 ip=flask.request.remote_addr,
+                 detail={"status": response.status_code, "method": flask.request.method,
+                         "query": {k: v[:200] for k, v in list(flask.request.args.items())[:20]}})
     return response
+
+
+@bp.after_request
+def _audit_call(response: flask.Response) -> flask.Response:
+    return response if flask.request.endpoint == "api.openapi_document" else _audit(response)
 
 
 # --- scopes ------------------------------------------------------------------------------
@@ -113,8 +114,8 @@ def _check_indicator(code: str) -> str:
     return code
 
 
-def _units_in_scope():
-    units = reference.units(context.reader())
+def _units_in_scope(reader):
+    units = reference.units(reader)
     scope = context.scope()
     return units if scope is None else units[units["unit_code"].isin(scope)]
 
@@ -172,12 +173,13 @@ def indicator(code: str):
 @by_key
 def unit_list():
     kind = _choice("kind", openapi.UNIT_KINDS)
-    units = _units_in_scope()
+    reader = context.reader().pinned()
+    units = _units_in_scope(reader)
     if kind:
         units = units[units["kind"] == kind]
     columns = ["unit_code", "name_vi", "name_en", "kind", "parent_code", "current_code", "is_current", "valid_to"]
     rows = [{key: indicators.plain(value) for key, value in row.items()} for row in units[columns].to_dict("records")]
-    return flask.jsonify({"data_version": context.reader().version, "units": rows})
+    return flask.jsonify({"data_version": reader.version, "units": rows})
 
 
 @bp.get("/data")
@@ -185,27 +187,25 @@ def unit_list():
 def indicator_data():
     codes = [_check_indicator(code) for code in dict.fromkeys(_values("indicator"))] or _allowed_indicators()
     units = list(dict.fromkeys(_values("unit"))) or None
+    period_type = _choice("period_type", indicators.PERIOD_TYPES, "month")
+    first, last = _day("from"), _day("to")
+    reader = context.reader().pinned()
     if units:
-        known = set(reference.units(context.reader())["unit_code"])
-        allowed = set(_units_in_scope()["unit_code"])
+        known = set(reference.units(reader)["unit_code"])
+        allowed = set(_units_in_scope(reader)["unit_code"])
         for code in units:
             if code not in known:
                 raise ApiError("unknown_unit", code=code[:60])
             if code not in allowed:
                 raise ApiError("out_of_scope", what=code)
-    period_type = _choice("period_type", indicators.PERIOD_TYPES, "month")
-    as_of = context.today()
-    first, last = _day("from"), _day("to")
+    as_of = indicators.data_day(reader, context.today())
     first = first or last or as_of
     last = last or max(first, as_of)
     periods = indicators.periods(period_type, first, last, as_of, limit=indicators.MAX_PERIODS + 1)
     following = periods[indicators.MAX_PERIODS].start if len(periods) > indicators.MAX_PERIODS else None
     periods = periods[:indicators.MAX_PERIODS]
-    totals = context.scope() is None and units is None
-    params = {"codes": codes, "units": units, "periods": [p.label for p in periods], "type": period_type,
-              "as_of": as_of, "totals": totals}
-    version, rows = cached("api.data", params, lambda: indicators.data(
-        context.reader(), codes, periods, scope=context.scope(), units=units, totals=totals))
+    version, rows = indicators.data(reader, codes, periods, scope=context.scope(), units=units,
+                                    totals=context.scope() is None and units is None)
     return flask.jsonify({"data_version": version, "as_of": as_of.isoformat(), "period_type": period_type,
                           "from": first.isoformat(), "to": last.isoformat(), "count": len(rows),
                           "next_from": following.isoformat() if following else None, "items": rows})
@@ -227,7 +227,7 @@ def _method_not_allowed(exc: MethodNotAllowed):
     response = exc.get_response()
     response.set_data(_answer_error(ApiError("method_not_allowed"))[0].get_data())
     response.content_type = "application/json"
-    return response
+    return _audit(response)  # no key was read: the caller is unknown
 
 
 def register_routes(server: flask.Flask) -> None:

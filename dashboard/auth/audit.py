@@ -7,18 +7,15 @@ its own and holds across web workers.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from sqlalchemy import Engine, and_, func, insert, select
 
+from config.database import now, utc
 from dashboard.auth.store import audit_log
 
 ACTIONS = ("sign_in", "sign_out", "kiosk_open", "password_set", "user_add", "user_disable", "user_enable",
            "user_reset", "kiosk_add", "kiosk_revoke", "access_denied", "export", "download", "api_call", "api_key_add", "api_key_revoke", "brief")
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def record(db: Engine, action: str, *, actor: str, outcome: str = "ok", target: str | None = None,
@@ -56,11 +53,6 @@ def read(db: Engine, *, action: str | None = None, actor: str | None = None, out
         rows = connection.execute(select(audit_log).where(where).order_by(audit_log.c.id.desc())
                                   .limit(limit).offset(offset)).mappings().all()
     return [{**row, "at": utc(row["at"])} for row in rows], total
-
-
-def utc(value: datetime) -> datetime:
-    """SQLite keeps no zone: its times were written in UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def failed_sign_ins(db: Engine, *, username: str, ip: str | None, minutes: int) -> tuple[int, int]:

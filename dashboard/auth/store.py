@@ -55,6 +55,13 @@ api_clients = Table(
     Column("revoked_at", DateTime(timezone=True)),
 )
 
+api_usage = Table(  # calls of each client key per minute, for its rate limit
+    "api_usage", metadata,
+    Column("client_id", Integer, ForeignKey("api_clients.id"), primary_key=True),
+    Column("minute", Integer, primary_key=True),  # minutes since 1970
+    Column("calls", Integer, nullable=False),
+)
+
 one_time_links = Table(
     "one_time_links", metadata,
     Column("id", Integer, primary_key=True),

@@ -1,8 +1,11 @@
 """What is pushed: for each period type the registry reports (an indicator's periodicity),
-the period holding the data's day, and the one before it during the first days of a new
-period (late records still change it), each read from one published snapshot."""
+the period holding the data's day, and the one before it until its final figures have
+been queued and during the first days of a new period (late records still change it);
+each read from one published snapshot and measured up to that snapshot's day, so a
+period and a data version always make the same message."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from pipelines.goc.outbox import key
@@ -12,14 +15,17 @@ from warehouse.registry import REGISTRY
 from warehouse.snapshots import LOCAL_TZ, Reader
 
 
-def due_periods(as_of: date, previous_days: int) -> list[ReportPeriod]:
-    """The periods to push on ``as_of``, oldest first."""
+def due_periods(as_of: date, previous_days: int,
+                finished: Callable[[str, str], bool] = lambda _type, _label: False) -> list[ReportPeriod]:
+    """The periods to push with data as of ``as_of``, oldest first; ``finished(type, label)``
+    says whether a period's final figures are already queued."""
     found = []
     for period_type in sorted({m.periodicity for m in REGISTRY.values()}, key=PERIOD_TYPES.index):
         current = indicators.periods(period_type, as_of, as_of, as_of)[0]
-        if (as_of - current.start).days < previous_days:
-            last_day = current.start - timedelta(days=1)
-            found += indicators.periods(period_type, last_day, last_day, last_day)
+        last_day = current.start - timedelta(days=1)
+        previous = indicators.periods(period_type, last_day, last_day, as_of)[0]
+        if (as_of - current.start).days < previous_days or not finished(previous.type, previous.label):
+            found.append(previous)
         found.append(current)
     return sorted(found, key=lambda p: (p.start, p.type))
 
@@ -40,7 +46,9 @@ def build(reader: Reader, period: ReportPeriod) -> dict:
     }
 
 
-def due(settings, reader: Reader | None = None) -> list[dict]:
+def due(settings, reader: Reader | None = None, finished=None) -> list[dict]:
     """The messages due now, all from the snapshot published now."""
     reader = (reader or Reader(settings)).pinned()
-    return [build(reader, period) for period in due_periods(settings.reporting_day(), settings.goc_previous_days)]
+    as_of = indicators.data_day(reader, settings.reporting_day())
+    periods = due_periods(as_of, settings.goc_previous_days, *([finished] if finished else []))
+    return [build(reader, period) for period in periods]

@@ -4,22 +4,26 @@ from the moment it is made until the receiver acknowledges it.
 A message is written before any attempt to send it, so a crash or a kill loses nothing;
 it is sent again with the same idempotency key until a 2xx answer comes, so the receiver
 can keep it once. The acknowledged message keeps its receipt and its body's digest; the
-body itself is dropped, the receiver holds it.
+body itself is dropped, the receiver holds it. One sender at a time holds the outbox
+(``sender``), whichever process or machine it runs on.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 
+from filelock import FileLock, Timeout
 from sqlalchemy import (Boolean, Column, Date, DateTime, Engine, Integer, MetaData, String, Table, Text, func,
-                        insert, select, update)
+                        insert, select, text, update)
 from sqlalchemy.exc import IntegrityError
 
-from config.database import open_engine
+from config.database import now, open_engine, utc
 
 metadata = MetaData()
 RECEIPT_CHARS = 2000
+SENDER_LOCK = 0x6F7063_676F63  # "opc goc": PostgreSQL's advisory lock of the sender
 
 goc_outbox = Table(
     "goc_outbox", metadata,
@@ -45,27 +49,27 @@ goc_outbox = Table(
     Column("receipt", Text),  # what the receiver answered
 )
 
-
-def now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """SQLite keeps no zone: its times were written in UTC."""
-    return value if value is None or value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 def open_outbox(settings) -> Engine:
     return open_engine(settings.app_db, metadata)
 
 
 def key(period_type: str, period: str, data_version: str) -> str:
-    """One message per period and data version: the same figures are never sent as two."""
+    """One message per period and data version: its figures follow from the two (the
+    period is measured up to the data version's day)."""
     return f"opscenter:{period_type}:{period}:{data_version}"
 
 
+def _held(connection, period: dict, data_version: str) -> bool:
+    """Whether the outbox holds this period at this data version or a newer one (versions
+    are publish times, so they sort as text): an older one queued now would arrive last."""
+    return connection.execute(select(goc_outbox.c.id).where(
+        goc_outbox.c.period_type == period["period_type"], goc_outbox.c.period == period["period"],
+        goc_outbox.c.data_version >= data_version).limit(1)).first() is not None
+
+
 def enqueue(engine: Engine, message: dict, *, trigger: str) -> bool:
-    """Keep ``message`` to be sent; False when the outbox already holds its key."""
+    """Keep ``message`` to be sent; False when the outbox already holds its period at its
+    data version or a newer one."""
     body = json.dumps(message, ensure_ascii=False, separators=(",", ":"))
     period = message["period"]
     values = dict(
@@ -77,10 +81,50 @@ def enqueue(engine: Engine, message: dict, *, trigger: str) -> bool:
         next_attempt_at=now())
     try:
         with engine.begin() as connection:
+            if _held(connection, period, message["data_version"]):
+                return False
             connection.execute(insert(goc_outbox).values(**values))
-    except IntegrityError:
-        return False
+    except IntegrityError:  # the same message queued by another process meanwhile
+        with engine.connect() as connection:
+            if _held(connection, period, message["data_version"]):
+                return False
+        raise
     return True
+
+
+def finished(engine: Engine, period_type: str, period: str) -> bool:
+    """Whether the outbox holds the period measured to its end (its final figures)."""
+    with engine.connect() as connection:
+        return connection.execute(select(goc_outbox.c.id).where(
+            goc_outbox.c.period_type == period_type, goc_outbox.c.period == period,
+            goc_outbox.c.complete.is_(True)).limit(1)).first() is not None
+
+
+@contextmanager
+def sender(engine: Engine, data_dir):
+    """Hold the outbox for sending, or yield False when another sender holds it. On
+    PostgreSQL an advisory lock of the database (every machine sees it), on SQLite a lock
+    file beside the database; either is released by the system if the sender dies."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            held = connection.execute(text("select pg_try_advisory_lock(:key)"), {"key": SENDER_LOCK}).scalar()
+            try:
+                yield bool(held)
+            finally:
+                if held:
+                    connection.execute(text("select pg_advisory_unlock(:key)"), {"key": SENDER_LOCK})
+        return
+    database = engine.url.database
+    lock = FileLock(f"{database}.goc-push.lock" if database else str(data_dir / "goc-push.lock"))
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
 
 
 def head(engine: Engine):

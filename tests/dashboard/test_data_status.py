@@ -146,7 +146,11 @@ def test_the_push_to_the_government_operation_center_is_shown(render, use, demo,
     db = open_db(f"sqlite:///{tmp_path / 'app.db'}")
     monkeypatch.setitem(dash_app.server.extensions["opscenter"], "db", db)
     off = text(find(render(data_status.layout, role="admin"), "panel-data-goc"))
-    assert "Chưa cấu hình địa chỉ nhận (OPSCENTER_GOC_PUSH_URL)" in off and "Chưa có bản tin nào" in off
+    assert "Chưa cấu hình địa chỉ nhận (OPSCENTER_GOC_PUSH_URL)" in off and "Chưa có bản tin nào" not in off
+    use(demo[0].model_copy(update={"goc_push_url": "http://user:secret@goc.example:8443/receive"}))
+    plain = text(find(render(data_status.layout, role="admin"), "panel-data-goc"))
+    assert "không dùng https" in plain and "Chưa có bản tin nào" in plain
+    assert "goc.example:8443" in plain and "secret" not in plain
 
     use(demo[0].model_copy(update={"goc_push_url": "https://goc.example.gov.vn/api/receive?x=1"}))
     reader = Reader(demo[0])
@@ -162,7 +166,7 @@ def test_the_push_to_the_government_operation_center_is_shown(render, use, demo,
         "Gửi tới goc.example.gov.vn: 1 bản tin đang chờ xác nhận, bản cũ nhất từ ")
     rows = text(find(tree, "data-goc-table"))
     assert "Tháng 10/2026" in rows and "✓ Đã nhận lúc" in rows and '{"receipt": "GOC-7"}' in rows
-    assert "Tháng 11/2026 (đến 20/11/2026)" in rows and "⚠ Đã thử 1 lần, gửi lại lúc" in rows
+    assert "Tháng 11/2026 (đến 20/11/2026)" in rows and "⚠ Lần gửi thứ 1 không thành công; gửi lại lúc" in rows
     assert "HTTP 503: busy" in rows and f"{first.rows}" in rows
     english = text(find(render(data_status.layout, language="en", role="admin"), "panel-data-goc"))
     assert "Link to the Government Operation Center" in english and "Month 11/2026 (to 20/11/2026)" in english
