@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import create_engine
 
 from pipelines.goc import messages, outbox, push
 from tests.pipelines.goc_receiver import Receiver
@@ -211,3 +212,19 @@ def test_the_previous_period_is_pushed_until_its_final_figures_are_queued():
     assert labels(date(2026, 12, 20)) == [("2026-11", True, 30), ("2026-12", False, 20)]  # never queued yet
     october_done = lambda _type, label: label == "2026-10"  # noqa: E731
     assert labels(date(2026, 11, 30), october_done) == [("2026-11", False, 30)]  # its last day is still running
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_one_sender_holds_the_outbox_whichever_process_asks(database, tmp_path, request):
+    url = (f"sqlite:///{tmp_path / 'app.db'}" if database == "sqlite"
+           else request.getfixturevalue("postgres_url"))
+    first, second = (create_engine(url) for _ in range(2))  # two processes' own connections
+    try:
+        with outbox.sender(first, tmp_path) as held:
+            with outbox.sender(second, tmp_path / "another-data-dir") as also:
+                assert held and not also
+        with outbox.sender(second, tmp_path) as now_free:
+            assert now_free
+    finally:
+        first.dispose()
+        second.dispose()
