@@ -103,12 +103,14 @@ def unit_options(language: str) -> list[dict]:
 
 def revocable_table(sheet, name: str, button_id, language: str, *, none: str, links=None):
     """An administrator's table of tokens or keys, a "Thu hồi" (revoke) button on each one
-    still in use (``button_id(row)`` names it for the screen's callback); ``none`` says
-    why it is empty."""
+    still in use, asking first (a wall or a system loses its access at once); its
+    ``submit_n_clicks`` is what the screen's callback hears, ``button_id(row)`` its id;
+    ``none`` says why the table is empty."""
     if sheet.rows.empty:
         return empty(none, name)
-    rows = [cells + [html.Td(None if row.revoked else html.Button(
-        t("access.action.revoke", language), className="small-button", id=button_id(row)), className="actions")]
+    rows = [cells + [html.Td(None if row.revoked else dcc.ConfirmDialogProvider(
+        html.Button(t("access.action.revoke", language), className="small-button"), id=button_id(row),
+        message=t("access.revoke_confirm", language, name=row.name)), className="actions")]
         for cells, row in zip(sheet.written_rows(language), sheet.rows.itertuples())]
     return html.Div([table(sheet.headers() + [(t("access.col.actions", language), False)], rows, f"{name}-table"),
                      links])

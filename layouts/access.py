@@ -149,7 +149,7 @@ def user_action(_add, _actions, username, name, role, unit):
 
 
 @callback(Output("access-kiosk", "children"), Output("access-kiosk-result", "children"),
-          Input("access-kiosk-add", "n_clicks"), Input({"type": "access-kiosk", "token": ALL}, "n_clicks"),
+          Input("access-kiosk-add", "n_clicks"), Input({"type": "access-kiosk", "token": ALL}, "submit_n_clicks"),
           State("access-kiosk-name", "value"), prevent_initial_call=True)
 def kiosk_action(_add, _revokes, name):
     if not ui.clicked():

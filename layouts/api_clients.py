@@ -93,7 +93,7 @@ def layout(view: View, language: str):
 
 
 @callback(Output("api-clients", "children"), Output("api-client-result", "children"),
-          Input("api-client-add", "n_clicks"), Input({"type": "api-client-revoke", "client": ALL}, "n_clicks"),
+          Input("api-client-add", "n_clicks"), Input({"type": "api-client-revoke", "client": ALL}, "submit_n_clicks"),
           State("api-client-name", "value"), State("api-client-indicators", "value"),
           State("api-client-units", "value"), State("api-client-rate", "value"), prevent_initial_call=True)
 def client_action(_add, _revokes, name, chosen_indicators, chosen_units, rate):

@@ -14,7 +14,7 @@ import pytest
 
 from dashboard.api import clients
 from dashboard.auth import audit
-from tests.dashboard.conftest import client_as, ensure_user, find, text
+from tests.dashboard.conftest import client_as, ensure_user, find, sign_in, text
 from warehouse import metrics
 from warehouse.periods import Period
 
@@ -368,3 +368,48 @@ def test_only_an_administrator_issues_and_revokes_keys_and_each_is_audited(app, 
     manage.revoke_api_client(db, admin, client_id)
     refused(call(app, "/indicators", key), 401, "key_revoked")
     assert audit.read(db, action="api_key_revoke", actor="test-admin")[0][0]["target"] == f"{client_id}: {name}"
+
+
+def test_an_administrator_issues_and_revokes_a_key_on_the_screen(server, browser):
+    """In Chromium: the form issues a key shown once, the key reads only its unit, and
+    revoking asks first, then cuts the key off."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    settings, url = server
+    ensure_user(settings, "admin-keys", "admin")
+    page = sign_in(browser, url, "admin-keys")
+    page.goto(url + "/admin/api")
+    page.wait_for_selector("#api-client-name")
+    name = f"Sở Cần Thơ {uuid.uuid4().hex[:4]}"
+    page.fill("#api-client-name", name)
+    page.click("#api-client-units")
+    page.keyboard.type("Cần Thơ")
+    page.keyboard.press("Enter")
+    page.click("#api-client-add")
+    key = page.wait_for_selector("#api-client-key").inner_text().strip()
+    assert key.startswith("opc_") and name in page.inner_text("#api-clients-table")
+
+    def read(path: str):
+        request = urllib.request.Request(url + API + path, headers={"Authorization": f"Bearer {key}"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                return answer.status, json.load(answer)
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.load(exc)
+
+    status, page_data = read("/data?indicator=dossier_on_time_rate")
+    assert status == 200 and {r["unit_code"] for r in page_data["items"]} == {"S-CANTHO"}
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    row = page.locator("#api-clients-table tr", has_text=name)
+    row.get_by_role("button", name="Thu hồi").click()
+    page.wait_for_timeout(500)
+    assert asked and name in asked[0] and read("/units")[0] == 200  # dismissed: still in use
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Thu hồi").click()
+    page.wait_for_selector("text=Đã thu hồi khóa API")
+    status, body = read("/units")
+    assert status == 401 and body["error"]["code"] == "key_revoked"
+    assert "Đã thu hồi lúc" in page.locator("#api-clients-table tr", has_text=name).inner_text()
