@@ -25,7 +25,7 @@ from config.settings import load_settings
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 SCREENS = ["/", "/procedures", "/tasks", "/budget", "/rankings", "/unit", "/briefs"]
-ADMIN_SCREENS = ["/data", "/admin/access", "/admin/audit"]
+ADMIN_SCREENS = ["/data", "/admin/access", "/admin/api", "/admin/audit"]
 ACCOUNTS = {"screenshots": "analyst", "screenshots-admin": "admin"}
 
 
