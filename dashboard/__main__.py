@@ -16,11 +16,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from config.database import utc
 from config.settings import SettingsError, load_settings
 from dashboard import context, formatting as fmt, periods
 from dashboard.api import clients
 from dashboard.auth import accounts, kiosk, manage
-from dashboard.auth.audit import utc
 from dashboard.auth.roles import ROLES, Principal, system
 from dashboard.auth.store import open_db
 from dashboard.briefs.generate import BriefFailed, generate
@@ -48,7 +48,7 @@ def _open():
 
 
 def _actor() -> Principal:
-    return Principal("system", f"cli:{getpass.getuser()}", ROLES["admin"], role="admin")
+    return system(f"cli:{getpass.getuser()}", "admin")
 
 
 def _known_units(settings) -> set[str] | None:
@@ -167,7 +167,7 @@ def api_key_add(
     name: Annotated[str, typer.Argument(help="Who uses the key, e.g. 'Trung tâm điều hành Chính phủ'")],
     indicator: Annotated[list[str] | None, typer.Option(help="An indicator it may read (repeat; default: all)")] = None,
     unit: Annotated[list[str] | None, typer.Option(help="A unit it may read, with its sub-units (repeat; default: all)")] = None,
-    rate: Annotated[int | None, typer.Option(min=1, help="Calls per minute (default: OPSCENTER_API_RATE_LIMIT)")] = None,
+    rate: Annotated[int | None, typer.Option(min=1, max=clients.MAX_RATE, help="Calls per minute (default: OPSCENTER_API_RATE_LIMIT)")] = None,
 ):
     """Issue a client key for /api/v1 and print it (shown once; only its digest is kept)."""
     from warehouse.registry import REGISTRY

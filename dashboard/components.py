@@ -96,9 +96,13 @@ def form_field(label: str, control) -> html.Label:
 
 
 def unit_options(language: str) -> list[dict]:
-    """The units that exist today, for a picker."""
-    return [{"label": row["name_vi" if language == "vi" else "name_en"], "value": code}
-            for code, row in data.current_units().iterrows()]
+    """The units that exist today, for a picker (by name or code)."""
+    return [{"label": data.unit_label(code, language), "value": code} for code in data.current_units().index]
+
+
+def shown_once(text: str, secret: str, name: str) -> dmc.Alert:
+    """A link or key shown once (only its digest is kept), selectable for copying."""
+    return notice([html.Div(text), html.Code(secret, id=name, className="one-time-link")])
 
 
 def revocable_table(sheet, name: str, button_id, language: str, *, none: str, links=None):
@@ -130,6 +134,26 @@ def admin_action(action, language: str):
 def clicked() -> bool:
     """A real click, not a table of buttons being drawn again (new buttons start at no clicks)."""
     return bool(dash.ctx.triggered and dash.ctx.triggered[0]["value"])
+
+
+def admin_callback(name: str, table, *dependencies):
+    """Register ``action(language, who, db, *states)`` as the callback of the admin panel
+    ``name``: on a real click (one of the ``Input`` dependencies) it runs, its result or its
+    refusal goes to ``{name}-result``, and ``table(language)`` is drawn again into ``name``."""
+    inputs = sum(isinstance(dependency, dash.Input) for dependency in dependencies)
+
+    def register(action):
+        @dash.callback(dash.Output(name, "children"), dash.Output(f"{name}-result", "children"), *dependencies,
+                       prevent_initial_call=True)
+        def run(*values):
+            if not clicked():
+                return dash.no_update, dash.no_update
+            language = context.language()
+            result = admin_action(lambda: action(language, context.principal(), context.db(), *values[inputs:]),
+                                  language)
+            return table(language), result
+        return action
+    return register
 
 
 def section(title: str, *children, name: str, note: str | None = None) -> html.Section:
@@ -212,9 +236,12 @@ def grid_locale(language: str) -> dict:
 def data_status_line(language: str) -> html.Div:
     """"Data as of", and the stale-source alarm, which ``assets/opscenter.js`` keeps
     current from ``/live/state`` (a source can go stale without any new publish)."""
+    try:
+        as_of = t("data.as_of", language, time=fmt.moment(context.reader().published_at, language))
+    except NoSnapshot:  # an administrator's screens work before the first publish
+        as_of = t("data.none", language)
     return html.Div([
-        html.Span(t("data.as_of", language, time=fmt.moment(context.reader().published_at, language)),
-                  className="data-as-of", id="data-as-of"),
+        html.Span(as_of, className="data-as-of", id="data-as-of"),
         html.Span("", className="stale-alarm", id="stale-alarm", role="alert",
                   **{"data-template": "⚠ " + t("data.stale", language, sources="{sources}")}),
     ], className="data-line")

@@ -11,6 +11,7 @@ from dashboard import context
 from dashboard.cache import cached
 from warehouse import freshness, lists, reference
 from warehouse.metrics import REGISTRY, Period, query
+from warehouse.snapshots import NoSnapshot
 
 
 def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **options) -> pd.DataFrame:
@@ -31,11 +32,18 @@ def total(name: str, period: Period, *, as_of: date | None = None, **options) ->
             for key in row.index if key != "unit_code"}
 
 
+UNIT_COLUMNS = ["unit_code", "name_vi", "name_en", "kind", "parent_code", "valid_to", "current_code", "is_current"]
+
+
 def units() -> pd.DataFrame:
     """All units with their names, indexed by code (reference data of the snapshot); read
     from the cache once per request, however many names the page writes."""
     if "opscenter_units" not in flask.g:
-        flask.g.opscenter_units = cached("units", {}, lambda: reference.units(context.reader()).set_index("unit_code"))
+        try:
+            flask.g.opscenter_units = cached(
+                "units", {}, lambda: reference.units(context.reader()).set_index("unit_code"))
+        except NoSnapshot:  # nothing published yet: no unit is known (the admin screens still work)
+            flask.g.opscenter_units = pd.DataFrame(columns=UNIT_COLUMNS).set_index("unit_code")
     return flask.g.opscenter_units
 
 

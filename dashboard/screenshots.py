@@ -129,10 +129,13 @@ def main() -> int:
             signed_out.screenshot(path=str(out / "login.png"))
             browser.close()
     finally:
-        from dashboard.auth import kiosk
+        from dashboard.auth import accounts, kiosk
         from dashboard.auth.store import open_db
 
-        kiosk.revoke(open_db(settings.app_db), token_id)
+        db = open_db(settings.app_db)
+        kiosk.revoke(db, token_id)
+        for name in ACCOUNTS:  # signed in by no one until the next run: a program's admin must not
+            accounts.set_active(db, name, False)  # stand in for the first one (whose setup link it hides)
         proc.terminate()
         proc.wait(timeout=20)
     print(f"Screenshots in {out}")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, State, ctx, dcc, html
 
+from config.database import utc
 from dashboard import components as ui, context, data, exports, formatting as fmt
 from dashboard.auth import accounts, kiosk, manage
-from dashboard.auth.audit import utc
 from dashboard.auth.roles import ROLES
 from dashboard.auth.web import ip
 from dashboard.i18n import t
@@ -81,11 +81,6 @@ def kiosk_table(language: str):
                               none=t("access.kiosk.none", language), links=exports.links("access-kiosk"))
 
 
-def _link(text: str, url: str):
-    """A one-time address, shown once, selectable for copying."""
-    return ui.notice([html.Div(text), html.Code(url, id="access-link", className="one-time-link")])
-
-
 def _add_form(language: str):
     field = ui.form_field
     return html.Div([
@@ -120,52 +115,38 @@ def layout(view: View, language: str):
     return ui.page(view, SCREEN, language, body, controls=())
 
 
-@callback(Output("access-users", "children"), Output("access-users-result", "children"),
-          Input("access-add", "n_clicks"), Input({"type": "access-user", "action": ALL, "user": ALL}, "n_clicks"),
-          State("access-new-username", "value"), State("access-new-name", "value"),
-          State("access-new-role", "value"), State("access-new-unit", "value"), prevent_initial_call=True)
-def user_action(_add, _actions, username, name, role, unit):
-    if not ui.clicked():
-        return dash.no_update, dash.no_update
-    language, who, db = context.language(), context.principal(), context.db()
+@ui.admin_callback("access-users", users_table,
+                   Input("access-add", "n_clicks"),
+                   Input({"type": "access-user", "action": ALL, "user": ALL}, "n_clicks"),
+                   State("access-new-username", "value"), State("access-new-name", "value"),
+                   State("access-new-role", "value"), State("access-new-unit", "value"))
+def user_action(language, who, db, username, name, role, unit):
     base = context.settings().base_url
-
-    def act():
-        if ctx.triggered_id == "access-add":
-            token = manage.add_user(db, who, username or "", role, display_name=name,
-                                    known_units=set(data.current_units().index),  # as the CLI
-                                    unit_code=unit if role == "unit" else None, ip=ip())
-            return _link(t("access.added", language, name=(username or "").strip().lower()),
-                         f"{base}/password/{token}")
-        action, target = ctx.triggered_id["action"], ctx.triggered_id["user"]
-        if action == "reset":
-            token = manage.reset(db, who, target, ip=ip())
-            return _link(t("access.reset", language, name=target), f"{base}/password/{token}")
-        manage.set_active(db, who, target, action == "enable", ip=ip())
-        return ui.notice(t(f"access.{action}d", language, name=target))
-
-    result = ui.admin_action(act, language)
-    return users_table(language), result
+    if ctx.triggered_id == "access-add":
+        token = manage.add_user(db, who, username or "", role, display_name=name,
+                                known_units=set(data.current_units().index),  # as the CLI
+                                unit_code=unit if role == "unit" else None, ip=ip())
+        return ui.shown_once(t("access.added", language, name=(username or "").strip().lower()),
+                            f"{base}/password/{token}", "access-link")
+    action, target = ctx.triggered_id["action"], ctx.triggered_id["user"]
+    if action == "reset":
+        token = manage.reset(db, who, target, ip=ip())
+        return ui.shown_once(t("access.reset", language, name=target), f"{base}/password/{token}", "access-link")
+    manage.set_active(db, who, target, action == "enable", ip=ip())
+    return ui.notice(t(f"access.{action}d", language, name=target))
 
 
-@callback(Output("access-kiosk", "children"), Output("access-kiosk-result", "children"),
-          Input("access-kiosk-add", "n_clicks"), Input({"type": "access-kiosk", "token": ALL}, "submit_n_clicks"),
-          State("access-kiosk-name", "value"), prevent_initial_call=True)
-def kiosk_action(_add, _revokes, name):
-    if not ui.clicked():
-        return dash.no_update, dash.no_update
-    language, who, db = context.language(), context.principal(), context.db()
-
-    def act():
-        if ctx.triggered_id == "access-kiosk-add":
-            _, token = manage.add_kiosk(db, who, name or "", ip=ip())
-            return _link(t("access.kiosk.added", language, name=(name or "").strip()),
-                         f"{context.settings().base_url}/kiosk/{token}")
-        manage.revoke_kiosk(db, who, int(ctx.triggered_id["token"]), ip=ip())
-        return ui.notice(t("access.kiosk.revoked", language))
-
-    result = ui.admin_action(act, language)
-    return kiosk_table(language), result
+@ui.admin_callback("access-kiosk", kiosk_table,
+                   Input("access-kiosk-add", "n_clicks"),
+                   Input({"type": "access-kiosk", "token": ALL}, "submit_n_clicks"),
+                   State("access-kiosk-name", "value"))
+def kiosk_action(language, who, db, name):
+    if ctx.triggered_id == "access-kiosk-add":
+        _, token = manage.add_kiosk(db, who, name or "", ip=ip())
+        return ui.shown_once(t("access.kiosk.added", language, name=(name or "").strip()),
+                             f"{context.settings().base_url}/kiosk/{token}", "access-link")
+    manage.revoke_kiosk(db, who, int(ctx.triggered_id["token"]), ip=ip())
+    return ui.notice(t("access.kiosk.revoked", language))
 
 
 dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, State, ctx, dcc, html
 
+from config.database import utc
 from dashboard import components as ui, context, data, exports, formatting as fmt
 from dashboard.api import clients
 from dashboard.auth import manage
-from dashboard.auth.audit import utc
 from dashboard.auth.web import ip
 from dashboard.i18n import t
 from dashboard.state import View
@@ -43,7 +43,7 @@ def clients_sheet(view: View | None, language: str) -> exports.Sheet:
                   for row in rows],
         "rate": [fmt.count(row.rate_limit or default, language) for row in rows],
         "created": [utc(row.created_at) for row in rows],
-        "last_call": [last.get(clients.principal(row).label) for row in rows],
+        "last_call": [last.get(row.id) for row in rows],
         "state": [t("api_clients.revoked_at", language, at=fmt.moment(utc(row.revoked_at), language))
                   if row.revoked_at else t("access.state.active", language) for row in rows],
         "client": [row.id for row in rows], "revoked": [bool(row.revoked_at) for row in rows],
@@ -72,7 +72,7 @@ def _form(language: str):
             id="api-client-units", multi=True, placeholder=t("api_clients.all", language),
             options=ui.unit_options(language))),
         field(t("api_clients.col.rate", language), dcc.Input(
-            id="api-client-rate", type="number", min=1, step=1,
+            id="api-client-rate", type="number", min=1, max=clients.MAX_RATE, step=1,
             placeholder=fmt.count(context.settings().api_rate_limit, language))),
         html.Button(t("api_clients.add", language), id="api-client-add", className="primary-button"),
     ], className="admin-form")
@@ -85,35 +85,27 @@ def layout(view: View, language: str):
     note = t("api_clients.note", language, openapi=f"{base}/api/v1/openapi.json")
     body = [
         ui.section(t("api_clients.add.title", language), html.P(note, className="section-note"),
-                   _form(language), html.Div(id="api-client-result"), name="api-client-add"),
+                   _form(language), html.Div(id="api-clients-result"), name="api-client-add"),
         ui.section(t("api_clients.title", language), html.Div(clients_table(language), id="api-clients"),
                    name="api-clients"),
     ]
     return ui.page(view, SCREEN, language, body, controls=())
 
 
-@callback(Output("api-clients", "children"), Output("api-client-result", "children"),
-          Input("api-client-add", "n_clicks"), Input({"type": "api-client-revoke", "client": ALL}, "submit_n_clicks"),
-          State("api-client-name", "value"), State("api-client-indicators", "value"),
-          State("api-client-units", "value"), State("api-client-rate", "value"), prevent_initial_call=True)
-def client_action(_add, _revokes, name, chosen_indicators, chosen_units, rate):
-    if not ui.clicked():
-        return dash.no_update, dash.no_update
-    language, who, db = context.language(), context.principal(), context.db()
-
-    def act():
-        if ctx.triggered_id == "api-client-add":
-            _, key = manage.add_api_client(
-                db, who, name or "", indicators=chosen_indicators or None, units=chosen_units or None,
-                rate_limit=int(rate) if rate else None, known_indicators=set(REGISTRY),
-                known_units=set(data.current_units().index), ip=ip())
-            return ui.notice([html.Div(t("api_clients.added", language, name=(name or "").strip())),
-                              html.Code(key, id="api-client-key", className="one-time-link")])
-        manage.revoke_api_client(db, who, int(ctx.triggered_id["client"]), ip=ip())
-        return ui.notice(t("api_clients.revoked", language))
-
-    result = ui.admin_action(act, language)
-    return clients_table(language), result
+@ui.admin_callback("api-clients", clients_table,
+                   Input("api-client-add", "n_clicks"),
+                   Input({"type": "api-client-revoke", "client": ALL}, "submit_n_clicks"),
+                   State("api-client-name", "value"), State("api-client-indicators", "value"),
+                   State("api-client-units", "value"), State("api-client-rate", "value"))
+def client_action(language, who, db, name, chosen_indicators, chosen_units, rate):
+    if ctx.triggered_id == "api-client-add":
+        _, key = manage.add_api_client(
+            db, who, name or "", indicators=chosen_indicators or None, units=chosen_units or None,
+            rate_limit=rate or None, known_indicators=set(REGISTRY),
+            known_units=set(data.current_units().index), ip=ip())
+        return ui.shown_once(t("api_clients.added", language, name=(name or "").strip()), key, "api-client-key")
+    manage.revoke_api_client(db, who, int(ctx.triggered_id["client"]), ip=ip())
+    return ui.notice(t("api_clients.revoked", language))
 
 
 dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)

@@ -9,17 +9,19 @@ import json
 import math
 import secrets
 import time
+from datetime import datetime, timezone
 
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 
+from config.database import now
 from dashboard.auth import accounts
 from dashboard.auth.accounts import AccountError, token_hash
-from dashboard.auth.audit import now, utc
 from dashboard.auth.roles import Principal
-from dashboard.auth.store import api_clients, api_usage, audit_log
+from dashboard.auth.store import api_clients, api_usage
 
 KEY_PREFIX = "opc_"
+MAX_RATE = 100_000  # calls per minute
 
 
 def principal(row) -> Principal:
@@ -43,8 +45,8 @@ def add(db: Engine, name: str, *, created_by: str, indicators: list[str] | None 
     name = name.strip()
     if not name or len(name) > 120:
         raise AccountError("api_clients.error.name")
-    if rate_limit is not None and rate_limit < 1:
-        raise AccountError("api_clients.error.rate")
+    if rate_limit is not None and (rate_limit != int(rate_limit) or not 1 <= rate_limit <= MAX_RATE):
+        raise AccountError("api_clients.error.rate", most=MAX_RATE)
     with db.connect() as connection:
         if connection.execute(select(api_clients.c.id).where(api_clients.c.name == name)).first():
             raise AccountError("api_clients.error.exists", name=name)
@@ -54,7 +56,7 @@ def add(db: Engine, name: str, *, created_by: str, indicators: list[str] | None 
             name=name, key_hash=token_hash(key), key_prefix=key[:10],
             indicators=json.dumps(sorted(set(indicators))) if indicators else None,
             units=json.dumps(sorted(set(units))) if units else None,
-            rate_limit=rate_limit, created_by=created_by, created_at=now())).inserted_primary_key[0]
+            rate_limit=None if rate_limit is None else int(rate_limit), created_by=created_by, created_at=now())).inserted_primary_key[0]
     return client_id, key
 
 
@@ -74,12 +76,12 @@ def all_clients(db: Engine) -> list:
         return connection.execute(select(api_clients).order_by(api_clients.c.id.desc())).all()
 
 
-def last_calls(db: Engine) -> dict[str, object]:
-    """Each client's last call (by its audit label)."""
+def last_calls(db: Engine) -> dict[int, datetime]:
+    """Each client's last counted call, to the minute (the rate limit's own count keeps it)."""
     with db.connect() as connection:
-        rows = connection.execute(select(audit_log.c.actor, func.max(audit_log.c.at))
-                                  .where(audit_log.c.action == "api_call").group_by(audit_log.c.actor)).all()
-    return {actor: utc(at) for actor, at in rows}
+        rows = connection.execute(select(api_usage.c.client_id, func.max(api_usage.c.minute))
+                                  .group_by(api_usage.c.client_id)).all()
+    return {client_id: datetime.fromtimestamp(minute * 60, timezone.utc) for client_id, minute in rows}
 
 
 def take_call(db: Engine, client_id: int, limit: int) -> int | None:

@@ -67,11 +67,11 @@ def _authenticate():
     row = clients.by_key(context.db(), key.strip())
     if row is None:
         raise ApiError("invalid_key", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    flask.g.api_actor = clients.principal(row).label
+    principal = clients.principal(row)
+    flask.g.api_actor = principal.label
     if row.revoked_at is not None:
         raise ApiError("key_revoked", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    flask.g.principal = clients.principal(row)
-    flask.g.api_client = row
+    flask.g.principal, flask.g.api_client = principal, row
     wait = clients.take_call(context.db(), row.id, row.rate_limit or context.settings().api_rate_limit)
     if wait is not None:
         raise ApiError("rate_limited", {"Retry-After": str(wait)}, seconds=wait)
@@ -114,8 +114,7 @@ def _check_indicator(code: str) -> str:
     return code
 
 
-def _units_in_scope(reader):
-    units = reference.units(reader)
+def _in_scope(units):
     scope = context.scope()
     return units if scope is None else units[units["unit_code"].isin(scope)]
 
@@ -174,7 +173,7 @@ def indicator(code: str):
 def unit_list():
     kind = _choice("kind", openapi.UNIT_KINDS)
     reader = context.reader().pinned()
-    units = _units_in_scope(reader)
+    units = _in_scope(reference.units(reader))
     if kind:
         units = units[units["kind"] == kind]
     columns = ["unit_code", "name_vi", "name_en", "kind", "parent_code", "current_code", "is_current", "valid_to"]
@@ -191,8 +190,8 @@ def indicator_data():
     first, last = _day("from"), _day("to")
     reader = context.reader().pinned()
     if units:
-        known = set(reference.units(reader)["unit_code"])
-        allowed = set(_units_in_scope(reader)["unit_code"])
+        every = reference.units(reader)
+        known, allowed = set(every["unit_code"]), set(_in_scope(every)["unit_code"])
         for code in units:
             if code not in known:
                 raise ApiError("unknown_unit", code=code[:60])

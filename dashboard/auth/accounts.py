@@ -9,19 +9,23 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from sqlalchemy import Engine, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from dashboard.auth.audit import utc, now
+from config.database import now, utc
 from dashboard.auth.roles import ROLES
 from dashboard.auth.store import one_time_links, users
 from dashboard.i18n import t
 
 LINK_HOURS = 24
 MIN_PASSWORD = 10
-# verified against when the account does not exist, so a wrong name takes as long as a wrong password
-_DUMMY_HASH = generate_password_hash(secrets.token_hex(16), method="scrypt")
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the account does not exist, so a wrong name takes as long as a
+    wrong password; made at the first sign-in, not at import (it costs a tenth of a second)."""
+    return generate_password_hash(secrets.token_hex(16), method="scrypt")
 
 
 class AccountError(ValueError):
@@ -64,11 +68,15 @@ def all_users(db: Engine) -> list:
         return connection.execute(select(users).order_by(users.c.role, users.c.username)).all()
 
 
-def check_new(db: Engine, username: str, role: str, unit_code: str | None = None) -> str:
-    """The user name as it will be kept, once it and the role are acceptable for a new account."""
+def check_new(db: Engine, username: str, role: str, unit_code: str | None = None,
+              display_name: str | None = None) -> str:
+    """The user name as it will be kept, once it, the role and the full name are acceptable
+    for a new account."""
     username = username.strip().lower()
     if not username or len(username) > 120 or any(ch.isspace() for ch in username):
         raise AccountError("account.username")
+    if display_name and len(display_name.strip()) > 200:
+        raise AccountError("account.display_name")
     if role not in ROLES:
         raise AccountError("account.role", roles=", ".join(ROLES))
     if (role == "unit") != bool(unit_code):
@@ -80,7 +88,7 @@ def check_new(db: Engine, username: str, role: str, unit_code: str | None = None
 
 def add(db: Engine, username: str, role: str, *, display_name: str | None = None,
         unit_code: str | None = None) -> int:
-    username = check_new(db, username, role, unit_code)
+    username = check_new(db, username, role, unit_code, display_name)
     with db.begin() as connection:
         return connection.execute(insert(users).values(
             username=username, display_name=(display_name or username).strip(), role=role,
@@ -94,9 +102,12 @@ def check_new_password(password: str) -> None:
 
 def ensure(db: Engine, username: str, role: str, password: str, *, display_name: str | None = None,
            unit_code: str | None = None) -> int:
-    """A program's own account (screenshots, benchmarks, tests), made once, with this password."""
+    """A program's own account (screenshots, benchmarks, tests), made once, with this
+    password, enabled again if the program disabled it when it last finished."""
     row = find(db, username=username)
     user_id = row.id if row is not None else add(db, username, role, display_name=display_name, unit_code=unit_code)
+    if row is not None and not row.active:
+        set_active(db, username, True)
     set_password(db, user_id, password)
     return user_id
 
@@ -120,7 +131,7 @@ def set_password(db: Engine, user_id: int, password: str) -> None:
 def authenticate(db: Engine, username: str, password: str):
     """The active account with this name and password, else None (in the same time)."""
     row = find(db, username=username.strip().lower())
-    valid = check_password_hash(row.password_hash if row is not None and row.password_hash else _DUMMY_HASH,
+    valid = check_password_hash(row.password_hash if row is not None and row.password_hash else _dummy_hash(),
                                 password)
     if row is None or not row.password_hash or not valid or not row.active:
         return None

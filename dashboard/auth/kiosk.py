@@ -6,15 +6,15 @@ import secrets
 
 from sqlalchemy import Engine, insert, select
 
+from config.database import now
 from dashboard.auth import accounts
 from dashboard.auth.accounts import AccountError, token_hash
-from dashboard.auth.audit import now
 from dashboard.auth.store import kiosk_tokens
 
 
 def add(db: Engine, name: str, *, created_by: str) -> tuple[int, str]:
     """A new token (shown once; only its digest is kept)."""
-    if not name.strip():
+    if not name.strip() or len(name.strip()) > 200:
         raise AccountError("account.kiosk_name")
     token = secrets.token_urlsafe(32)
     with db.begin() as connection:

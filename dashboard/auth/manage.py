@@ -46,6 +46,8 @@ def reset(db: Engine, by: Principal, username: str, *, ip: str | None = None) ->
     row = accounts.find(db, username=username)
     if row is None:
         raise accounts.AccountError("account.no_user", name=username)
+    if not row.active:
+        raise accounts.AccountError("account.disabled", name=username)
     audit.record(db, "user_reset", actor=by.label, target=username, ip=ip)
     return accounts.issue_link(db, "password", row.id)
 

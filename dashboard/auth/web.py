@@ -81,7 +81,9 @@ def _csrf_ok() -> bool:
 
 
 def _wants_html() -> bool:
-    return flask.request.method == "GET" and "text/html" in flask.request.headers.get("Accept", "")
+    """A browser navigating: a page, or a form it posted (a stale token must not show JSON)."""
+    browsing = flask.request.method == "GET" or flask.request.mimetype == "application/x-www-form-urlencoded"
+    return browsing and "text/html" in flask.request.headers.get("Accept", "")
 
 
 def error(status: int, code: str, message_key: str):
@@ -102,7 +104,8 @@ def _screen_of(path: str) -> str | None:
 
 def home(principal) -> str:
     """The first screen a principal may open (the overview for most, the wall for a kiosk)."""
-    return next((SCREENS[screen] for screen in SCREENS if principal.may_open(screen)), "/logout")
+    fallback = "/wall" if principal.may_open("wall") else "/logout"  # the wall is on no menu
+    return next((SCREENS[screen] for screen in SCREENS if principal.may_open(screen)), fallback)
 
 
 def _gate():
@@ -120,8 +123,9 @@ def _gate():
         return None
     principal = flask_login.current_user
     if not principal.is_authenticated:
-        if _wants_html():
-            return flask.redirect("/login?" + urlencode({"next": flask.request.full_path.rstrip("?")}))
+        if _wants_html():  # back to the page asked for; a form posted after the session ended starts over
+            return flask.redirect("/login?" + urlencode({"next": flask.request.full_path.rstrip("?")})
+                                  if flask.request.method == "GET" else "/login")
         return error(401, "unauthenticated", "auth.required")
     # the user itself, not Flask-Login's proxy: work the request starts (a brief) acts for it later
     flask.g.principal = principal = principal._get_current_object()
@@ -258,6 +262,9 @@ def _password_form(token: str, purpose: str):
         return flask.render_template("auth/message.html", **page_values(
             language, message=t("auth.link_invalid", language), home=False)), 404
     user = accounts.find(db(), user_id=link.user_id) if link.user_id is not None else None
+    if user is not None and not user.active:  # disabled after the link was issued
+        return flask.render_template("auth/message.html", **page_values(
+            language, message=t("account.disabled", language, name=user.username), home=False)), 403
     values = {"purpose": purpose, "user": user}
     if flask.request.method == "GET":
         return flask.render_template("auth/password.html", **page_values(language, **values))
@@ -269,7 +276,7 @@ def _password_form(token: str, purpose: str):
             raise accounts.AccountError("auth.mismatch")
         accounts.check_new_password(password)
         if purpose == "setup":
-            accounts.check_new(db(), username, "admin")
+            accounts.check_new(db(), username, "admin", display_name=form.get("display_name"))
         if not accounts.use_link(db(), link.id):
             raise accounts.AccountError("auth.link_invalid")
         if purpose == "setup":

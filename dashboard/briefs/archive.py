@@ -8,8 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine, and_, insert, select, update
 
+from config.database import utc
 from dashboard import periods
-from dashboard.auth.audit import utc
 from dashboard.auth.store import briefs
 from warehouse.metrics import Period
 

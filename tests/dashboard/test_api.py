@@ -413,3 +413,11 @@ def test_an_administrator_issues_and_revokes_a_key_on_the_screen(server, browser
     status, body = read("/units")
     assert status == 401 and body["error"]["code"] == "key_revoked"
     assert "Đã thu hồi lúc" in page.locator("#api-clients-table tr", has_text=name).inner_text()
+
+
+@pytest.mark.parametrize("rate", [0, 2.7, 10**9])
+def test_a_key_needs_a_whole_rate_in_range(db, rate):
+    from dashboard.auth.accounts import AccountError
+
+    with pytest.raises(AccountError, match="whole number from 1 to 100000"):
+        clients.add(db, f"rate-{uuid.uuid4().hex[:6]}", created_by="test", rate_limit=rate)

@@ -13,7 +13,7 @@ from sqlalchemy import delete, update
 from dashboard.auth import accounts, audit, kiosk, manage
 from dashboard.auth.roles import ROLES, Principal
 from dashboard.auth.store import audit_log
-from tests.dashboard.conftest import PASSWORD, client_as, csrf, ensure_user
+from tests.dashboard.conftest import PASSWORD, client_as, csrf, ensure_user, find, text
 
 AS_OF = date(2026, 11, 20)
 STATIC = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/static/")
@@ -315,3 +315,40 @@ def test_account_errors_say_why_in_the_readers_language(db):
     with pytest.raises(accounts.AccountError) as merged:
         manage.add_user(db, ADMIN, "old-unit", "unit", unit_code="GONE", known_units={"S-HUE"})
     assert merged.value.text("vi") == "Không có đơn vị hiện hành mã GONE trong kho dữ liệu."
+
+
+def test_a_kiosk_opening_the_root_goes_to_the_wall(app, demo):
+    client, _ = kiosk_client(app, demo[0])
+    assert client.get("/").headers["Location"] == "/wall"
+
+
+def test_a_stale_form_token_gets_a_page_not_json(app):
+    client = app.server.test_client()
+    client.get("/login")
+    answer = client.post("/login", data={"username": "x", "password": "y", "csrf_token": "stale"},
+                         headers={"Accept": "text/html"})
+    assert answer.status_code == 403 and answer.mimetype == "text/html"
+    assert "<html" in answer.get_data(as_text=True).lower()
+
+
+def test_a_disabled_account_gets_no_password_link(db):
+    accounts.ensure(db, "nghi-viec", "office", PASSWORD)
+    token = manage.reset(db, ADMIN, "nghi-viec")
+    manage.set_active(db, ADMIN, "nghi-viec", False)
+    with pytest.raises(accounts.AccountError, match="disabled"):
+        manage.reset(db, ADMIN, "nghi-viec")
+    assert accounts.open_link(db, token, "password") is not None  # issued before: its form refuses it
+
+
+def test_the_admin_screens_work_before_the_first_publish(render, use, tmp_path):
+    import importlib
+
+    from tests.conftest import make_settings
+    from warehouse.snapshots import Reader
+
+    empty = make_settings(tmp_path / "empty", demo=False)
+    use(empty, Reader(empty))
+    for screen in ("access", "api_clients"):
+        tree = render(importlib.import_module(f"layouts.{screen}").layout, role="admin")
+        assert "Chưa có dữ liệu" in text(tree) and find(tree, "panel-access-add" if screen == "access"
+                                                              else "panel-api-client-add") is not None
