@@ -103,7 +103,7 @@ def main() -> None:
 
         app = create_app(settings)
         _, key = clients.add(app.server.extensions["opscenter"]["db"], "bench", created_by="bench",
-                             rate_limit=10**6)
+                             rate_limit=clients.MAX_RATE)
         print(f"data dir {settings.data_dir}, data version {version}, data as of {settings.reporting_day()}")
         time_calls(app, key, args.runs)
         time_push(settings, args.messages)

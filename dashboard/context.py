@@ -33,7 +33,11 @@ def settings():
 
 
 def reader() -> Reader:
-    return state()["reader"]
+    """The snapshot reader, held on one snapshot for the whole request (or job), so a page,
+    a file or a brief reads one data version even if a publish lands meanwhile."""
+    if "opscenter_reader" not in flask.g:
+        flask.g.opscenter_reader = state()["reader"].pinned()
+    return flask.g.opscenter_reader
 
 
 def cache():

@@ -53,7 +53,7 @@ def _files(row: dict, language: str):
 
 def archive_table(language: str):
     who = context.principal()
-    rows = archive.recent(context.db(), who.unit_code)
+    rows = archive.recent(context.db(), context.settings(), who.unit_code)
     if not rows:
         return ui.empty(t("briefs.empty", language), "briefs-archive"), False
     can_generate = who.can("export")
@@ -84,10 +84,11 @@ def _form(language: str):
         dcc.Dropdown(id="briefs-week", options=weeks, value=weeks[0]["value"], clearable=False,
                      className="briefs-week"),
         dcc.DatePickerRange(id="briefs-range", display_format="DD/MM/YYYY", first_day_of_week=1, minimum_nights=0,
-                            max_date_allowed=today, start_date=today.replace(day=1), end_date=today,
+                            min_date_allowed=periods.EARLIEST, max_date_allowed=today, start_date=today.replace(day=1), end_date=today,
                             className="period-range hidden"),
-        dcc.Dropdown(id="briefs-language", value=language, clearable=False, className="briefs-language",
-                     options=[{"label": t(f"briefs.lang.{code}", language), "value": code} for code in LANGUAGES]),
+        ui.form_field(t("briefs.language", language), dcc.Dropdown(
+            id="briefs-language", value=language, clearable=False, className="briefs-language",
+            options=[{"label": t(f"briefs.lang.{code}", language), "value": code} for code in LANGUAGES])),
         html.Button(t("briefs.generate", language), id="briefs-generate", className="primary-button"),
     ], className="admin-form briefs-form")
 
@@ -114,7 +115,7 @@ def _chosen(kind: str, week: str | None, start: str | None, end: str | None) -> 
                   else Period(date.fromisoformat(start[:10]), date.fromisoformat(end[:10])))
     except (TypeError, ValueError):
         return None
-    if period.days > MAX_DAYS or period.end > context.today():
+    if period.days > MAX_DAYS or period.end > context.today() or period.start < periods.EARLIEST:
         return None
     return period
 
@@ -141,7 +142,7 @@ def poll(_tick):
           State("briefs-range", "end_date"), State("briefs-language", "value"), prevent_initial_call=True)
 def generate(_generate, _retries, kind, week, start, end, brief_language):
     """Start a brief (Generate, or Try again on a failed one) and show it in the archive."""
-    if not (ctx.triggered and ctx.triggered[0]["value"]):  # a retry button drawn anew, not clicked
+    if not ui.clicked():
         return dash.no_update, dash.no_update, dash.no_update
     language = context.language()
     who = context.require("export")
@@ -153,12 +154,11 @@ def generate(_generate, _retries, kind, week, start, end, brief_language):
     if period is None:
         result = ui.notice(t("briefs.bad_period", language), "warning")
     elif any(row["status"] in archive.ACTIVE and row["requested_by"] == who.label
-             for row in archive.recent(context.db(), who.unit_code, limit=10)):
+             for row in archive.recent(context.db(), context.settings(), who.unit_code, limit=10)):
         result = ui.notice(t("briefs.busy", language), "warning")
     else:
         web.start(who, period, brief_language if brief_language in LANGUAGES else language)
-        result = ui.notice(t("briefs.started", language,
-                             period=f"{fmt.day(period.start, language)} – {fmt.day(period.end, language)}"))
+        result = ui.notice(t("briefs.started", language, period=web.period_text(period, language)))
     table, active = archive_table(language)
     return table, not active, result
 

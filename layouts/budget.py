@@ -150,7 +150,8 @@ def units_sheet(view: View, language: str) -> exports.Sheet:
         ("denominator", "exports.col.plan", "money"), ("numerator", "exports.col.disbursed", "money"),
         ("value", "budget.line.disbursed", "percent"), ("target", "budget.line.target", "percent"),
         ("gap_pp", "exports.col.gap", "decimal"),
-    ), rows.reset_index(drop=True))
+    ), rows.reset_index(drop=True), notes=(t("exports.year_to_date", language, year=year.end.year,
+                                              day=fmt.day(year.end, language)),))
 
 
 def unit_rows(view: View, language: str) -> pd.DataFrame:

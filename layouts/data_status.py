@@ -220,7 +220,7 @@ def runs_sheet(view: View, language: str) -> exports.Sheet:
         _column("started_at", language, "datetime"), _column("source", language),
         _column("dataset", language), _column("status", language), *[_column(key, language, "count") for key in counts],
         _column("duration_s", language, "decimal"), _column("error", language),
-    ], rows)
+    ], rows, notes=exports.latest(len(rows), RUN_ROWS, language))
 
 
 def _column(key: str, language: str, kind: str = "text") -> exports.Column:
@@ -279,14 +279,15 @@ def _counts_section(view: View, language: str):
 def quarantined_sheet(view: View, language: str, dataset: str | None = None) -> exports.Sheet:
     """The quarantined rows (of one dataset, when chosen) with the reason each was refused;
     none for a reader of some units only, since a record may name any unit."""
-    dataset = dataset if dataset in DATASETS else None
+    if dataset is not None and dataset not in DATASETS:
+        raise exports.BadQuery(dataset)
     frame = _quarantined(dataset)
     if context.scope() is not None:
         frame = frame.iloc[0:0]
     rows = frame.assign(dataset=frame["dataset"].map(lambda v: dataset_label(v, language)),
                         source=frame["source"].map(_source_label))
     chosen = f"{t('data_status.filter.dataset', language)}: {dataset_label(dataset, language)}"
-    notes = (chosen,) if dataset else ()
+    notes = ((chosen,) if dataset else ()) + exports.latest(len(rows), QUARANTINE_ROWS, language)
     return exports.Sheet(t("exports.title.data-quarantined", language), [
         _column("quarantined_at", language, "datetime"), _column("dataset", language),
         _column("source", language), _column("row_number", language, "count"), _column("reason", language), _column("record", language),
@@ -327,7 +328,7 @@ def _briefs_section(language: str):
     """The scheduled weekly briefs: an administrator opens no Briefs screen, yet must see
     one that failed."""
     title = t("data_status.briefs", language)
-    rows = archive.recent(context.db(), None, trigger="schedule", limit=BRIEF_ROWS)
+    rows = archive.recent(context.db(), context.settings(), None, trigger="schedule", limit=BRIEF_ROWS)
     if not rows:
         return ui.empty_section(title, t("data_status.briefs.none", language), "data-briefs")
     columns = [(t(f"briefs.col.{key}", language), False) for key in ("period", "created", "status")]

@@ -11,7 +11,6 @@ from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY
 
-GOV_SOURCES = ("government", "prime_minister")
 LATE_UNIT_THRESHOLD = theme.THRESHOLDS["rate"][1]
 
 
@@ -125,7 +124,7 @@ def _alerts(view: View, language: str):
     if on_time is not None and before is not None and (before - on_time) * 100 >= 5:
         alerts.append(t("overview.alert.on_time_drop", language, value=fmt.decimal((before - on_time) * 100, language)))
     tasks = data.metric("task_overdue", view.period, by=("source",), as_of=view.period.end, **options)
-    gov = int(tasks.loc[tasks["source"].isin(GOV_SOURCES), "value"].sum())
+    gov = data.government_overdue(tasks)
     if gov:
         alerts.append(t("overview.alert.gov_tasks", language, count=fmt.count(gov, language)))
     gap = data.total("budget_disbursement_rate", view.period, as_of=view.period.end, **options)["gap_pp"]

@@ -15,6 +15,7 @@ from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY, Period
 from warehouse.periods import buckets
+from warehouse.registry import rate_of
 
 SCREEN = "procedures"
 CONTROLS = ("period", "kind", "structure", "field")
@@ -209,7 +210,7 @@ def d766_sheet(view: View, language: str) -> exports.Sheet:
         total = _total(name, view.period, view)
         rows.append({"metric": name, "group": REGISTRY[name].label(language), "points": total["value"],
                      "maximum": REGISTRY[name].points.maximum,
-                     "rate": total["numerator"] / total["denominator"] if total["denominator"] else None,
+                     "rate": _total(rate_of(REGISTRY[name]).name, view.period, view)["value"],
                      "numerator": total["numerator"], "denominator": total["denominator"]})
     return exports.Sheet(t("exports.title.procedures-d766", language), exports.columns(
         language, ("group", "procedures.d766.col.group"), ("points", "exports.col.points", "decimal"),
@@ -284,7 +285,7 @@ def _heatmap(view: View, language: str):
 # -- by procedure ----------------------------------------------------------------------
 
 def procedure_rows(view: View) -> pd.DataFrame:
-    """The procedures with the most dossiers not on time (then the lowest on-time rate)."""
+    """Every procedure with dossiers not on time or overdue, the most not on time first (then the lowest on-time rate)."""
     options = _options(view)
     by = ("procedure", "field")
     on_time = data.metric("dossier_on_time_rate", view.period, by=by, **options)
@@ -298,13 +299,14 @@ def procedure_rows(view: View) -> pd.DataFrame:
     frame = frame.assign(late=frame["handled"] - frame["on_time"])
     frame = frame[(frame["handled"] > 0) | (frame["overdue_open"] > 0)]
     return frame.sort_values(["late", "overdue_open", "rate", "procedure_code"],
-                             ascending=[False, False, True, True], na_position="last").head(TOP)
+                             ascending=[False, False, True, True], na_position="last")
 
 
 @exports.table("procedures-procedure", screen=SCREEN, filters=CONTROLS)
 def procedure_sheet(view: View, language: str) -> exports.Sheet:
-    """The procedures with the most late dossiers, by name and field."""
-    frame = procedure_rows(view)
+    """The procedures with the most late dossiers, by name and field (the first ``TOP``)."""
+    every = procedure_rows(view)
+    frame = every.head(TOP)
     rows = frame.assign(
         name=[data.procedure_name(code, language) for code in frame["procedure_code"]],
         field=[ui.field_label(field, language) if isinstance(field, str) else None
@@ -314,7 +316,7 @@ def procedure_sheet(view: View, language: str) -> exports.Sheet:
     return exports.Sheet(t("exports.title.procedures-procedure", language), exports.columns(
         language, ("procedure_code", "procedures.col.code"), ("name", "exports.col.procedure"),
         ("field", "procedures.col.field"), *counts, ("rate", "procedures.col.rate", "percent"),
-    ), rows)
+    ), rows, notes=exports.cut(len(frame), len(every), language))
 
 
 def _procedures(view: View, language: str):

@@ -15,7 +15,6 @@ from warehouse.metrics import REGISTRY
 
 SCREEN = "tasks"
 CONTROLS = ("period", "kind", "structure")
-SOURCES = ("government", "prime_minister", "ministry_leader", "other")
 STATES = ("done_on_time", "done_late", "open_on_track", "open_overdue")
 # colour and pattern per state: the pattern tells them apart without colour
 STATE_MARKS = {
@@ -33,11 +32,6 @@ def _options(view: View) -> dict:
     return {"kind": view.kind, "structure": view.structure, "as_of": view.period.end}
 
 
-def _as_of(view: View, language: str) -> str:
-    """What the files say of the tasks' day: they stand as at the period's end."""
-    return t("exports.as_of", language, date=fmt.day(view.period.end, language))
-
-
 def overdue_level(rate) -> str:
     """The overdue rate's status: lower is better, on the on-time thresholds' scale."""
     return theme.status(None if rate is None or pd.isna(rate) else 1 - rate, "rate")
@@ -45,7 +39,7 @@ def overdue_level(rate) -> str:
 
 def source_label(source: str, language: str) -> str:
     key = f"tasks.source.{source}"
-    return t(key, language) if source in SOURCES else source
+    return t(key, language) if source in data.TASK_SOURCES else source
 
 
 def states(view: View) -> pd.DataFrame:
@@ -54,7 +48,7 @@ def states(view: View) -> pd.DataFrame:
     on_time = data.metric("task_on_time_rate", view.period, by=("source",), **options).set_index("source")
     overdue = data.metric("task_overdue", view.period, by=("source",), **options).set_index("source")
     undated = data.metric("task_no_deadline", view.period, by=("source",), **options).set_index("source")
-    sources = list(SOURCES) + sorted(set(overdue.index) - set(SOURCES))
+    sources = list(data.TASK_SOURCES) + sorted(set(overdue.index) - set(data.TASK_SOURCES))
     frame = pd.DataFrame({
         "assigned": overdue["denominator"], "done_on_time": on_time["numerator"], "done": on_time["denominator"],
         "open_overdue": overdue["numerator"], "no_deadline": undated["numerator"],
@@ -116,7 +110,7 @@ def sources_sheet(view: View, language: str) -> exports.Sheet:
     return exports.Sheet(t("exports.title.tasks-sources", language),
                          [exports.Column("source", t("tasks.col.source", language))]
                          + [exports.Column(key, label, "count") for key, label in zip(keys, labels)], rows,
-                         notes=(_as_of(view, language),))
+                         notes=exports.as_of(view.period.end, language))
 
 
 def _source_figure(frame: pd.DataFrame, language: str) -> go.Figure:
@@ -212,7 +206,7 @@ def list_sheet(view: View, language: str) -> exports.Sheet:
         ("document_ref", "unit.col.document_ref"), ("source", "tasks.col.source"), ("lead", "tasks.col.lead"),
         ("lead_code", "exports.col.unit_code"), ("due_on", "tasks.col.due", "date"),
         ("task_id", "unit.col.task_id"),
-    ), rows, notes=(_as_of(view, language),
+    ), rows, notes=(*exports.as_of(view.period.end, language),
                     *exports.cut(len(rows), data.total("task_overdue", view.period, **_options(view))["value"], language)))
 
 

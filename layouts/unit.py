@@ -264,7 +264,7 @@ def _everything(kind: str, view: View, language: str) -> exports.Sheet:
         pages.append(data.overdue(kind, end, unit=view.unit, limit=min(lists.MAX_ROWS, EXPORT_ROWS - read),
                                   offset=read))
     sheet = overdue_sheet(kind, pd.concat(pages, ignore_index=True), language)
-    notes = (t("exports.as_of", language, date=fmt.day(end, language)), *exports.cut(len(sheet.rows), total, language))
+    notes = (*exports.as_of(end, language), *exports.cut(len(sheet.rows), total, language))
     return replace(sheet, notes=notes)
 
 

@@ -22,7 +22,6 @@ from warehouse.metrics import REGISTRY, Period
 from warehouse.snapshots import NoSnapshot
 
 SCREENS = ("overview", "procedures", "tasks", "budget", "rankings")
-TASK_SOURCES = ("government", "prime_minister", "ministry_leader", "other")
 CHART_FONT = 22
 
 
@@ -111,7 +110,7 @@ def _tasks(period: Period, language: str):
     by_source = data.metric("task_overdue", period, by=("source",), as_of=end).set_index("source")
     tiles = [_tile(t(f"task_source.{source}", language),
                    fmt.count(by_source["value"].get(source, 0), language), [], None, f"tasks-{source}")
-             for source in TASK_SOURCES]
+             for source in data.TASK_SOURCES]
     by_unit = data.metric("task_overdue", period, by=("unit",), as_of=end)
     by_unit = by_unit[by_unit["value"] > 0].sort_values(["value", "unit_code"], ascending=[False, True]).head(8)
     if by_unit.empty:

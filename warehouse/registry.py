@@ -214,3 +214,9 @@ METRICS = (
 )
 
 REGISTRY: dict[str, Metric] = {m.name: m for m in METRICS}
+
+
+def rate_of(metric: Metric) -> Metric:
+    """The rate a points metric is worked out from (the same numerator and denominator)."""
+    return next(m for m in METRICS if m.value == "rate" and (m.family, m.numerator, m.denominator)
+                == (metric.family, metric.numerator, metric.denominator))

@@ -172,7 +172,7 @@ def indicator(code: str):
 @by_key
 def unit_list():
     kind = _choice("kind", openapi.UNIT_KINDS)
-    reader = context.reader().pinned()
+    reader = context.reader()
     units = _in_scope(reference.units(reader))
     if kind:
         units = units[units["kind"] == kind]
@@ -188,7 +188,7 @@ def indicator_data():
     units = list(dict.fromkeys(_values("unit"))) or None
     period_type = _choice("period_type", indicators.PERIOD_TYPES, "month")
     first, last = _day("from"), _day("to")
-    reader = context.reader().pinned()
+    reader = context.reader()
     if units:
         every = reference.units(reader)
         known, allowed = set(every["unit_code"]), set(_in_scope(every)["unit_code"])

@@ -60,20 +60,32 @@ def visible(unit_code: str | None):
     return True if unit_code is None else briefs.c.unit_code == unit_code
 
 
-def recent(db: Engine, unit_code: str | None, *, trigger: str | None = None, limit: int = 50) -> list[dict]:
+def recent(db: Engine, settings, unit_code: str | None, *, trigger: str | None = None,
+           limit: int = 50) -> list[dict]:
     """The newest briefs first (of one ``trigger``, when given); any a stopped program left
     "running" are marked failed first, so no list shows a brief that will never finish."""
-    abandon_interrupted(db)
+    abandon_interrupted(db, longest(settings))
     where = visible(unit_code) if trigger is None else and_(visible(unit_code), briefs.c.trigger == trigger)
     with db.connect() as connection:
         rows = connection.execute(select(briefs).where(where).order_by(briefs.c.id.desc()).limit(limit)).mappings().all()
     return [_row(row) for row in rows]
 
 
-def abandon_interrupted(db: Engine, *, minutes: int = 30) -> int:
-    """Mark as failed the briefs still "running" long after any generation ends: the
-    program stopped while making them. Shown as failures, never left spinning."""
+def longest(settings) -> timedelta:
+    """The longest a brief can be on its way: every attempt (ten minutes each, at most) and
+    the doubling waits between them."""
+    waits = settings.brief_retry_seconds * (2 ** (settings.brief_attempts - 1) - 1)
+    return timedelta(minutes=10 * settings.brief_attempts, seconds=waits)
+
+
+def abandon_interrupted(db: Engine, older_than: timedelta) -> int:
+    """Mark as failed the briefs still on their way after any generation would have ended:
+    the program stopped while making them. Shown as failures, never left spinning. Only
+    such a brief is written; a list read otherwise writes nothing."""
+    stale = and_(briefs.c.status.in_(ACTIVE), briefs.c.created_at < _now() - older_than)
+    with db.connect() as connection:
+        if connection.execute(select(briefs.c.id).where(stale).limit(1)).first() is None:
+            return 0
     with db.begin() as connection:
-        return connection.execute(
-            update(briefs).where(briefs.c.status.in_(ACTIVE), briefs.c.created_at < _now() - timedelta(minutes=minutes))
-            .values(status="failed", error="interrupted", finished_at=_now())).rowcount
+        return connection.execute(update(briefs).where(stale).values(
+            status="failed", error="interrupted", finished_at=_now())).rowcount

@@ -18,14 +18,12 @@ import plotly.graph_objects as go
 from dashboard import context, data, figures, formatting as fmt, periods, theme
 from dashboard.briefs import official
 from dashboard.i18n import t
+from dashboard.state import KINDS
 from warehouse.metrics import REGISTRY, Period
+from warehouse.targets import CATEGORIES
 
 HEADLINE = ("dossier_on_time_rate", "dossier_closed_on_time_rate", "dossier_online_rate", "dossier_overdue_open",
             "task_overdue", "task_overdue_rate", "task_on_time_rate", "budget_disbursement_rate")
-KINDS = ("ministry_unit", "province_dept")
-SOURCES = ("government", "prime_minister", "ministry_leader", "other")
-GOV_SOURCES = ("government", "prime_minister")
-CATEGORIES = ("recurrent", "investment")
 LATE_UNITS = 5
 OLDEST_TASKS = 10
 TREND_WEEKS = 12
@@ -84,7 +82,7 @@ class Brief:
 
 
 class _Reading:
-    """The numbers of one period and the one before it, each read once."""
+    """The numbers of one period and the one before it (the screen cache keeps each read)."""
 
     def __init__(self, period: Period):
         self.period = period
@@ -145,7 +143,7 @@ def _task_summary(reading: _Reading, by_source: pd.DataFrame, oldest: pd.DataFra
     text = t("brief.summary.tasks", language, end=fmt.day(reading.period.end, language),
              overdue=fmt.count(overdue, language), rate=fmt.percent(reading.value("task_overdue_rate"), language),
              movement=movement("task_overdue", overdue, reading.value("task_overdue", previous=True), language, weekly),
-             gov=fmt.count(by_source.loc[by_source["source"].isin(GOV_SOURCES), "value"].sum(), language))
+             gov=fmt.count(data.government_overdue(by_source), language))
     if not oldest.empty:
         row = oldest.iloc[0]
         text += " " + t("brief.summary.oldest", language, title=source_text(row["title"]),
@@ -204,7 +202,8 @@ def _headline(reading: _Reading, language: str, weekly: bool) -> Section:
 def _trend_chart(period: Period, language: str, weekly: bool) -> Chart:
     """Weekly on-time and online rates over the last twelve weeks (months for a long period)."""
     grain = "week" if period.days <= 31 else "month"
-    window = (Period(period.end - timedelta(days=7 * TREND_WEEKS - 1), period.end) if grain == "week"
+    monday = period.end - timedelta(days=period.end.weekday())  # whole ISO weeks, the last to the period's end
+    window = (Period(monday - timedelta(weeks=TREND_WEEKS - 1), period.end) if grain == "week"
               else periods.months_back(period.end, 12))
     on_time = data.metric("dossier_on_time_rate", window, by=(grain,))
     online = data.metric("dossier_online_rate", window, by=(grain,))
@@ -259,7 +258,7 @@ def _tasks(reading: _Reading, by_source: pd.DataFrame, oldest: pd.DataFrame, lan
     columns = ((t("brief.col.source", language), False), (t("brief.col.overdue", language), True),
                (t("brief.col.overdue_rate", language), True), (t("brief.col.fallen_due", language), True))
     rows = []
-    for source in SOURCES:
+    for source in data.TASK_SOURCES:
         overdue = counts["value"].get(source, 0)
         rows.append([t(f"tasks.source.{source}", language), fmt.count(overdue, language),
                      fmt.percent(_or_none(rates["value"].get(source)), language),

@@ -4,7 +4,8 @@ A layout registers the function that builds a table (``@exports.table``) and ren
 screen table from what that function returns, so the screen and the file agree by
 construction; ``links`` puts the download links under it.
 """
-from dashboard.exports.sheet import Column, Sheet, columns, cut, table
+from dashboard.exports.sheet import BadQuery, Column, Sheet, as_of, columns, cut, latest, table
 from dashboard.exports.web import chart_links, links, register_routes
 
-__all__ = ["Column", "Sheet", "columns", "cut", "table", "links", "chart_links", "register_routes"]
+__all__ = ["BadQuery", "Column", "as_of", "Sheet", "columns", "cut", "latest", "table", "links", "chart_links",
+           "register_routes"]

@@ -142,6 +142,21 @@ def needs(screen: str) -> tuple[str, ...]:
     return (opens,) if opens == "admin" else ("export", opens)
 
 
+class BadQuery(ValueError):
+    """A file asked for with a parameter its table does not know: refused (400), never
+    answered with another file in its place."""
+
+
+def as_of(day, language: str) -> tuple[str, ...]:
+    """The note of a file whose rows stand as at one day (tasks, overdue records)."""
+    return (t("exports.as_of", language, date=fmt.day(day, language)),)
+
+
+def latest(rows: int, limit: int, language: str) -> tuple[str, ...]:
+    """The note of a file of the newest ``limit`` entries when it is full (there may be more)."""
+    return (t("exports.latest", language, limit=fmt.count(limit, language)),) if rows >= limit else ()
+
+
 def cut(shown: int, total, language: str) -> tuple[str, ...]:
     """The note a file carries when it holds only the first ``shown`` of ``total`` rows."""
     if total is None or total <= shown:

@@ -20,7 +20,7 @@ from dashboard import components as ui, context, data, formatting as fmt, images
 from dashboard.auth import audit
 from dashboard.auth.web import error, ip
 from dashboard.exports.files import TYPES, to_csv, to_xlsx
-from dashboard.exports.sheet import TABLES, Table, needs
+from dashboard.exports.sheet import TABLES, BadQuery, Table, needs
 from dashboard.i18n import t
 from dashboard.state import View, from_query
 from warehouse.snapshots import NoSnapshot
@@ -85,11 +85,13 @@ def _filters(table: Table, view: View, language: str) -> list[str]:
 
 
 def heading(table: Table, view: View, notes: tuple[str, ...], language: str) -> str:
-    """The files' first line: the filters, the data version and when it was exported."""
+    """The files' first line: the filters, what the file holds (notes: cut, empty, as of),
+    the data version and when it was exported."""
     reader = context.reader()
-    filters = " · ".join(_filters(table, view, language) + list(notes))
+    filters = " · ".join(_filters(table, view, language))
     return " · ".join([
         t("exports.filters", language, filters=filters) if filters else t("exports.no_filters", language),
+        *notes,
         t("exports.version", language, version=reader.version,
           time=fmt.moment(reader.published_at, language)),
         t("exports.exported", language, time=fmt.moment(context.now(), language)),
@@ -156,6 +158,8 @@ def table_file(name: str, kind: str):
         sheet = table.build(view, language, **params)
     except NoSnapshot:
         return error(503, "no_data", "data.none")
+    except BadQuery:
+        return error(400, "bad_query", "exports.bad_query")
     notes = sheet.notes + ((t("exports.empty", language),) if sheet.rows.empty else ())
     line = heading(table, view, notes, language)
     body = to_csv(sheet, line, language) if kind == "csv" else to_xlsx(sheet, line)

@@ -18,7 +18,7 @@ from dashboard.auth.store import open_db
 def api_schema(server):
     app_settings, url = server
     _, key = clients.add(open_db(app_settings.app_db), f"contract-{secrets.token_hex(4)}", created_by="test",
-                         rate_limit=10**6)
+                         rate_limit=clients.MAX_RATE)
     schema = schemathesis.openapi.from_url(f"{url}/api/v1/openapi.json", timeout=30)
     schema.config.update(base_url=f"{url}/api/v1", headers={"Authorization": f"Bearer {key}"},
                          request_timeout=60)

@@ -197,7 +197,7 @@ def test_a_failed_attempt_is_retried_and_a_last_failure_is_shown(demo, week, tmp
     with pytest.raises(briefs.BriefFailed, match="disk full"):
         briefs.generate(server, system("test-retry"), week, formats=("docx",), trigger="schedule", attempts=2,
                         out_dir=tmp_path)
-    failed = archive.recent(server.extensions["opscenter"]["db"], None, limit=1)[0]
+    failed = archive.recent(server.extensions["opscenter"]["db"], settings, None, limit=1)[0]
     assert (failed["status"], failed["attempts"], failed["files"]) == ("failed", 2, [])
     assert "OSError: disk full" in failed["error"]
     from dashboard.auth import audit
@@ -215,7 +215,7 @@ def test_monday_at_seven_the_previous_week(demo, week):
     job = next(job for job in load_jobs(settings) if job.name == "weekly_brief")
     assert job.target() is briefs.weekly
     outcome = run_job(settings, job)
-    row = archive.recent(context.standalone(settings).extensions["opscenter"]["db"], None, limit=1)[0]
+    row = archive.recent(context.standalone(settings).extensions["opscenter"]["db"], settings, None, limit=1)[0]
     assert (row["trigger"], row["label"], row["status"]) == ("schedule", periods.week_label(week), "done")
     assert outcome == f"brief {row['label']}: {', '.join(row['files'])}"
     assert (settings.briefs_dir / f"{row['id']:05d}" / row["files"][1]).stat().st_size > 10_000
