@@ -341,3 +341,20 @@ def test_charts_export_as_png_and_svg(analyst, tmp_path):
     assert root.tag.endswith("svg")
     words = " ".join(root.itertext())
     assert "Cục Lâm nghiệp và Kiểm lâm" in words  # a unit of the bars, written in the image
+
+
+def test_a_file_says_when_it_is_cut_or_year_to_date(analyst):
+    procedures = csv_rows(export(analyst, "procedures-procedure", "csv", **VIEW))
+    assert re.search(r"· Chỉ gồm 15 dòng đầu trong [\d.]+ dòng ·", procedures[0][0])
+    assert len(procedures) == 2 + 15  # the heading, the column names, the fifteen rows
+    budget = csv_rows(export(analyst, "budget-units", "csv", **VIEW))[0][0]
+    assert budget.startswith("Bộ lọc: Kỳ 01/11/2026 – 20/11/2026") and "· Lũy kế năm 2026 đến hết ngày 20/11/2026 ·" in budget
+
+
+def test_an_unknown_dataset_is_refused_and_the_newest_runs_say_so(app, demo):
+    ensure_user(demo[0], "export-admin", "admin")
+    admin = client_as(app, "export-admin")
+    answer = export(admin, "data-quarantined", "csv", dataset="bogus")
+    assert answer.status_code == 400 and answer.get_json()["error"]["code"] == "bad_query"
+    runs = csv_rows(export(admin, "data-runs", "csv"))
+    assert len(runs) - 2 == len(demo[2]) < 50 and "mới nhất" not in runs[0][0]  # all runs: not cut
