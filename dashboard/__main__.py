@@ -206,6 +206,8 @@ def brief(
     settings, _ = _open()
     try:
         period = periods.iso_week(week)
+        if period.end > settings.reporting_day():  # as the Briefs screen: a week is written once it is over
+            raise ValueError(f"{week} is not over yet (the data is as of {settings.reporting_day():%d/%m/%Y})")
         formats = tuple(part.strip().lower() for part in format.split(",") if part.strip())
         if language not in LANGUAGES:
             raise ValueError(f"language is {' or '.join(LANGUAGES)}, not {language!r}")

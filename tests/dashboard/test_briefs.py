@@ -246,6 +246,9 @@ def test_the_cli_prints_the_paths(demo, tmp_path):
     bad = subprocess.run([sys.executable, "-m", "dashboard", "brief", "--week", "2026-47"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 1 and "not an ISO week" in bad.stderr
+    running = subprocess.run([sys.executable, "-m", "dashboard", "brief", "--week", "2026-W47"], cwd=ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)  # 16-22 November; the data ends on the 20th
+    assert running.returncode == 1 and "2026-W47 is not over yet (the data is as of 20/11/2026)" in running.stderr
 
 
 def _wait_done(db, brief_id, seconds=90):
