@@ -257,9 +257,9 @@ class Bench:
     @contextmanager
     def recording(self):
         """Record every cache miss (one data call computed) with its duration."""
-        from dashboard import cache
+        from dashboard import context
 
-        original, calls = cache.cached, []
+        original, calls = context.cached, []
 
         def timed_cached(kind, params, compute, **options):
             if kind == "page":  # the whole page: its data calls are recorded one by one

@@ -36,7 +36,7 @@ from pipelines.records import LOAD_ORDER  # noqa: E402
 from warehouse import models  # noqa: E402
 from warehouse.calendar import WorkCalendar  # noqa: E402
 from warehouse.db import writer  # noqa: E402
-from warehouse.metrics import Period, query  # noqa: E402
+from warehouse.metrics import Period, Scope, query  # noqa: E402
 from warehouse.ranking import composite, load_weights, rank_within_kind  # noqa: E402
 from warehouse.registry import REGISTRY  # noqa: E402
 from warehouse.snapshots import Reader, publish, read_pointer  # noqa: E402
@@ -243,10 +243,10 @@ def cases(reader: Reader):
     for name in RAW:
         for by in ((), ("unit",)):
             yield (name, "unit" if by else "total",
-                   lambda name=name, by=by: query(name, PERIOD, by=by, reader=reader),
+                   lambda name=name, by=by: query(name, PERIOD, scope=Scope.everything(), by=by, reader=reader),
                    lambda name=name, by=by: raw_indicator(reader, name, by),
                    same_values)
-    yield ("unit_ranking", "unit", lambda: query("unit_ranking", PERIOD, reader=reader),
+    yield ("unit_ranking", "unit", lambda: query("unit_ranking", PERIOD, scope=Scope.everything(), reader=reader),
            lambda: raw_ranking(reader), same_ranking)
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from typing import Callable, TypeVar
+from typing import Callable, Iterable, TypeVar
 
 from flask_caching import Cache
 
-from dashboard import context
+from warehouse.scope import Scope
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -33,21 +33,23 @@ def make_cache(server, settings) -> Cache:
     return Cache(server, config=config)
 
 
-def key(kind: str, params: dict, version: str, scope) -> str:
-    """A stable key: the same question on the same data for the same scope."""
-    text = json.dumps([kind, params, version, sorted(scope) if scope is not None else None],
+def key(kind: str, params: dict, version: str, scope: Scope | Iterable[str] | None) -> str:
+    """A stable key: the same question on the same data for the same scope (a ``Scope``,
+    or unit codes; None or ``Scope.everything()``: every unit)."""
+    units = scope.key if isinstance(scope, Scope) else None if scope is None else sorted(scope)
+    text = json.dumps([kind, params, version, units],
                       sort_keys=True, default=str, ensure_ascii=False)
     return f"{kind}:{hashlib.sha256(text.encode()).hexdigest()[:32]}"
 
 
-def cached(kind: str, params: dict, compute: Callable[[], T], *, encode: Callable[[T], object] | None = None):
+def cached(store: Cache, kind: str, params: dict, compute: Callable[[], T], *, version: str, scope: Scope,
+           encode: Callable[[T], object] | None = None):
     """``compute()`` once per key; a cache that is down is skipped, never an error.
 
     ``encode`` turns the answer into what is kept (a page into its JSON form, which is
     read back far faster than its components); a hit returns the kept form.
     """
-    store = context.cache()
-    name = key(kind, params, context.reader().version, context.scope())
+    name = key(kind, params, version, scope)
     try:
         value = store.get(name)
     except Exception as exc:  # noqa: BLE001 - a cache outage must not take the screens down

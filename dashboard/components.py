@@ -15,7 +15,7 @@ from dash._utils import to_json
 from dashboard import context, data, formatting as fmt, periods, theme
 from dashboard.auth import accounts, manage
 from dashboard.auth.roles import SCREENS as SCREEN_NEEDS
-from dashboard.cache import cached
+from dashboard.context import cached
 from dashboard.i18n import catalogue, t
 from dashboard.state import KINDS, STRUCTURES, View, from_query
 from warehouse.snapshots import NoSnapshot

@@ -1,27 +1,36 @@
-"""What a request needs from the running app: settings, the snapshot reader, the cache,
-the app database, today, the reader's language, and who is asking with their scope.
+"""The request boundary: what a request needs from the running app (settings, the
+snapshot reader, the screen cache, the app database, today, the reader's language) and
+who is asking with their scope.
 
-Stored on the Flask app by ``create_app`` so that nothing is global and two apps (in
-tests) never share a reader or a cache.
+The sign-in gate (or the API's key check, or ``acting_as`` for a job) calls ``enter``
+once per request: it resolves the principal's ``Scope`` there, and every read below takes
+it from ``scope()`` and hands it to the warehouse explicitly. This module is the only
+one that keeps request state (``flask.g``). The app's parts are stored on the Flask app
+by ``create_app`` so that nothing is global and two apps (in tests) never share a reader
+or a cache.
 """
 from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import date, datetime
+from typing import Callable, TypeVar
 
 import flask
 from sqlalchemy import Engine
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from dashboard import cache as screen_cache
 from dashboard.auth import audit
 from dashboard.auth.store import open_db
 from dashboard.auth.roles import Principal
 from dashboard.i18n import LANGUAGES
 from warehouse import reference
+from warehouse.scope import Scope
 from warehouse.snapshots import LOCAL_TZ, NoSnapshot, Reader
 
 EXTENSION = "opscenter"
 LANGUAGE_COOKIE = "opscenter_lang"
+T = TypeVar("T")
 
 
 def state() -> dict:
@@ -80,10 +89,9 @@ def principal() -> Principal:
 def install(server: flask.Flask, settings, reader: Reader | None = None) -> dict:
     """Give ``server`` what requests read through this module: settings, the snapshot
     reader, the screen cache and the app database."""
-    from dashboard.cache import make_cache  # the cache reads its keys' scope from here
-
     server.extensions[EXTENSION] = {"settings": settings, "reader": reader or Reader(settings),
-                                    "cache": make_cache(server, settings), "db": open_db(settings.app_db)}
+                                    "cache": screen_cache.make_cache(server, settings),
+                                    "db": open_db(settings.app_db)}
     return server.extensions[EXTENSION]
 
 
@@ -103,17 +111,22 @@ def acting_in(server: flask.Flask, who: Principal, language: str):
         yield who
 
 
+def enter(who: Principal) -> Principal:
+    """Start acting for ``who``: the request's principal and its scope, resolved once."""
+    flask.g.principal = who
+    flask.g.opscenter_scope = _resolve(who)
+    return who
+
+
 @contextmanager
 def acting_as(who: Principal):
     """Run reads as ``who`` inside the current request or app context (warm-up, tests, CLI)."""
-    previous = flask.g.get("principal")
-    flask.g.principal = who
-    flask.g.pop("opscenter_scope", None)
+    previous = (flask.g.get("principal"), flask.g.get("opscenter_scope"))
+    enter(who)
     try:
         yield who
     finally:
-        flask.g.principal = previous
-        flask.g.pop("opscenter_scope", None)
+        flask.g.principal, flask.g.opscenter_scope = previous
 
 
 def allowed(capability: str) -> bool:
@@ -132,35 +145,41 @@ def require(capability: str) -> Principal:
     return principal()
 
 
-def scope() -> frozenset[str] | None:
-    """Units the principal may see: None for all; for a unit user (or an API client held to
-    units) those units, their sub-units and the units merged into any of them (resolved on
-    the published reference data)."""
-    codes = principal().scope_units
-    if codes is None:
-        return None
-    if "opscenter_scope" not in flask.g:
-        try:
-            version = reader().version
-            flask.g.opscenter_scope = frozenset().union(*(_unit_scope(code, version) for code in codes))
-        except NoSnapshot:
-            flask.g.opscenter_scope = frozenset(codes)
+def scope() -> Scope:
+    """The units the principal may read, as the gate resolved them for this request."""
+    principal()
     return flask.g.opscenter_scope
 
 
-def _unit_scope(unit_code: str, version: str) -> frozenset[str]:
+def _resolve(who: Principal) -> Scope:
+    """Every unit for a principal without units; else its units with their sub-units and
+    the units merged into any of them, on the published reference data (memoised per data
+    version). Before the first publish no unit is known: its own codes only."""
+    codes = who.scope_units
+    if codes is None:
+        return Scope.everything()
+    try:
+        version = reader().version
+    except NoSnapshot:
+        return Scope(frozenset(codes))
     scopes = state().setdefault("scopes", {})
-    if (version, unit_code) not in scopes:
-        units = reference.units(reader())
-        children = units.groupby("parent_code")["unit_code"].apply(list).to_dict()
-        found, queue = {unit_code}, [unit_code]
-        while queue:
-            for child in children.get(queue.pop(), []):
-                if child not in found:
-                    found.add(child)
-                    queue.append(child)
-        merged = units.loc[units["current_code"].isin(found), "unit_code"]
+    if (version, codes) not in scopes:
         if len(scopes) > 10_000:  # versions come and go; keep the memo bounded
             scopes.clear()
-        scopes[(version, unit_code)] = frozenset(found | set(merged))
-    return scopes[(version, unit_code)]
+        scopes[(version, codes)] = Scope.of(reference.units(reader()), codes)
+    return scopes[(version, codes)]
+
+
+def memo(name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` once per request (reference tables a page names many times)."""
+    key = f"opscenter_memo_{name}"
+    if key not in flask.g:
+        setattr(flask.g, key, compute())
+    return flask.g.get(key)
+
+
+def cached(kind: str, params: dict, compute: Callable[[], T], *, encode: Callable[[T], object] | None = None):
+    """The screen cache for this request: keyed by what was asked, the data version the
+    request is pinned to and the principal's scope."""
+    return screen_cache.cached(cache(), kind, params, compute, version=reader().version, scope=scope(),
+                               encode=encode)

@@ -1,16 +1,17 @@
 """The dashboard's only way to numbers: metrics by name, drill-down lists and reference
-lists, each with the request's reader and scope, through the screen cache."""
+lists, each with the request's reader and the scope the gate resolved, handed to the
+warehouse explicitly, through the screen cache."""
 from __future__ import annotations
 
 from datetime import date
 
-import flask
 import pandas as pd
 
 from dashboard import context
-from dashboard.cache import cached
-from warehouse import freshness, lists, reference
+from dashboard.context import cached
+from warehouse import freshness, lists, ranking, reference
 from warehouse.metrics import REGISTRY, Period, query
+from warehouse.scope import Scope
 from warehouse.snapshots import NoSnapshot
 
 
@@ -20,9 +21,15 @@ def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **opt
     own position only (its rank among all, and how many were ranked)."""
     params = {"name": name, "start": period.start, "end": period.end, "as_of": as_of,
               "by": list(by), **options}
-    scope = None if REGISTRY[name].value == "ranking" and context.settings().unit_sees_rankings else context.scope()
+    league = REGISTRY[name].ranking is not None and context.settings().unit_sees_rankings
+    scope = Scope.everything() if league else context.scope()
     return cached("metric", params, lambda: query(name, period, scope=scope, by=by, as_of=as_of,
                                                   reader=context.reader(), cache=cached, **options))
+
+
+def ranking_weights() -> dict[str, float]:
+    """The ranking's weights, as the snapshot in use was published with them."""
+    return cached("ranking_weights", {}, lambda: ranking.weights(context.reader()))
 
 
 def total(name: str, period: Period, *, as_of: date | None = None, **options) -> dict:
@@ -48,13 +55,13 @@ UNIT_COLUMNS = ["unit_code", "name_vi", "name_en", "kind", "parent_code", "valid
 def units() -> pd.DataFrame:
     """All units with their names, indexed by code (reference data of the snapshot); read
     from the cache once per request, however many names the page writes."""
-    if "opscenter_units" not in flask.g:
+    def read():
         try:
-            flask.g.opscenter_units = cached(
-                "units", {}, lambda: reference.units(context.reader()).set_index("unit_code"))
+            return cached("units", {}, lambda: reference.units(context.reader()).set_index("unit_code"))
         except NoSnapshot:  # nothing published yet: no unit is known (the admin screens still work)
-            flask.g.opscenter_units = pd.DataFrame(columns=UNIT_COLUMNS).set_index("unit_code")
-    return flask.g.opscenter_units
+            return pd.DataFrame(columns=UNIT_COLUMNS).set_index("unit_code")
+
+    return context.memo("units", read)
 
 
 def current_units() -> pd.DataFrame:
@@ -84,10 +91,8 @@ def unit_label(code: str | None, language: str, *, short: bool = False) -> str:
 
 
 def procedure_name(code: str, language: str) -> str:
-    if "opscenter_procedures" not in flask.g:
-        flask.g.opscenter_procedures = cached(
-            "procedures", {}, lambda: reference.procedures(context.reader()).set_index("procedure_code"))
-    table = flask.g.opscenter_procedures
+    table = context.memo("procedures", lambda: cached(
+        "procedures", {}, lambda: reference.procedures(context.reader()).set_index("procedure_code")))
     if code not in table.index:
         return code
     return table.at[code, "name_vi" if language == "vi" else "name_en"]

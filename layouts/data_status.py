@@ -20,7 +20,7 @@ from dash import dcc, html
 
 from dashboard import components as ui, context, exports, formatting as fmt
 from dashboard.briefs import archive, web as briefs_web
-from dashboard.cache import cached
+from dashboard.context import cached
 from dashboard.i18n import t
 from dashboard.state import View
 from pipelines.goc import outbox
@@ -282,7 +282,7 @@ def quarantined_sheet(view: View, language: str, dataset: str | None = None) -> 
     if dataset is not None and dataset not in DATASETS:
         raise exports.BadQuery(dataset)
     frame = _quarantined(dataset)
-    if context.scope() is not None:
+    if not context.scope().is_everything:
         frame = frame.iloc[0:0]
     rows = frame.assign(dataset=frame["dataset"].map(lambda v: dataset_label(v, language)),
                         source=frame["source"].map(_source_label))
@@ -304,7 +304,7 @@ def _quarantined_section(view: View, dataset: str | None, language: str):
                      value=dataset, placeholder=t("filter.all", language), clearable=True,
                      className="field-select"),
     ], className="chips", id="data-dataset-filter")
-    if context.scope() is not None:  # a record may name any unit: only readers of every unit see them
+    if not context.scope().is_everything:  # a record may name any unit: only readers of every unit see them
         return ui.section(title, ui.notice(t("data_status.quarantined.restricted", language), "warning"),
                           name="data-quarantined")
     sheet = quarantined_sheet(view, language, dataset)

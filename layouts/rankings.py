@@ -14,8 +14,9 @@ from dash import html
 from dashboard import components as ui, context, data, exports, figures, formatting as fmt, theme
 from dashboard.i18n import t
 from dashboard.state import KINDS, View
-from warehouse.ranking import COMPONENTS, load_weights
+from warehouse.registry import REGISTRY
 
+COMPONENTS = tuple(c.name for c in REGISTRY["unit_ranking"].ranking.components)
 SCORES = ("composite",) + COMPONENTS
 
 
@@ -155,7 +156,7 @@ def _kind_section(kind: str, ranking: pd.DataFrame, view: View, language: str) -
 
 
 def _method(view: View, language: str):
-    weights = load_weights(context.settings().config_dir)
+    weights = data.ranking_weights()
     total = sum(weights.values())
     previous = view.period.previous()
     items = [html.Li([html.Strong(t(f"rankings.component.{c}", language) + ": "),

@@ -47,9 +47,7 @@ def _picker(view: View, language: str):
     units = data.units()
     parents = set(units["parent_code"].dropna())
     current = units[units["is_current"] & ~units.index.isin(parents)]  # the ministry itself handles nothing
-    scope = context.scope()
-    if scope is not None:
-        current = current[current.index.isin(scope)]
+    current = context.scope().narrow(current.reset_index()).set_index("unit_code")
     groups = []
     for kind in KINDS:
         rows = current[current["kind"] == kind]
@@ -158,8 +156,7 @@ def _grid(kind: str, language: str, count: int, end):
 
 def _unit_view(view: View, language: str):
     units = data.units()
-    scope = context.scope()
-    if scope is not None and view.unit not in scope:
+    if not context.scope().allows(view.unit):
         return ui.page(view, "unit", language, [ui.notice(t("unit.out_of_scope", language, code=view.unit), "warning")]
                        + _picker(view, language), controls=("period", "structure"))
     if view.unit not in units.index:

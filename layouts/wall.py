@@ -16,7 +16,7 @@ import pandas as pd
 from dash import html
 
 from dashboard import components as ui, context, data, figures, formatting as fmt, live, periods, theme
-from dashboard.cache import cached
+from dashboard.context import cached
 from dashboard.i18n import t
 from warehouse.metrics import REGISTRY, Period
 from warehouse.snapshots import NoSnapshot

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import SettingsError, load_settings
-from warehouse.metrics import REGISTRY, Period, query
+from warehouse.metrics import REGISTRY, Period, Scope, query
 from warehouse.snapshots import NoSnapshot, Reader
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter warehouse.")
@@ -56,7 +56,7 @@ def metric(
         raise typer.Exit(2)
     try:
         period = Period(_date(date_from), _date(date_to))
-        frame = query(name, period, by=[b.value for b in by or ()],
+        frame = query(name, period, scope=Scope.everything(), by=[b.value for b in by or ()],
                       as_of=_date(as_of) if as_of else None, unit=unit,
                       kind=kind.value if kind else None, structure=structure.value,
                       reader=Reader(load_settings()))

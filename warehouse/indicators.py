@@ -19,6 +19,7 @@ import pandas as pd
 from warehouse import metrics
 from warehouse.periods import TIME_GRAINS, Period, bucket_of, buckets
 from warehouse.registry import REGISTRY, Metric
+from warehouse.scope import Scope
 from warehouse.snapshots import Reader
 
 PERIOD_TYPES = TIME_GRAINS
@@ -100,7 +101,7 @@ def _rows(metric: Metric, frame: pd.DataFrame, period_of: dict[str, ReportPeriod
 
 
 def data(reader: Reader, codes: Iterable[str], report_periods: list[ReportPeriod], *,
-         scope: Iterable[str] | None = None, units: Iterable[str] | None = None,
+         scope: Scope, units: Iterable[str] | None = None,
          totals: bool = True) -> tuple[str, list[dict]]:
     """The data version and the rows of ``codes`` over ``report_periods`` (one type, in
     order): one per unit in ``scope`` (``units`` narrows it), plus the ministry's when
@@ -127,13 +128,13 @@ def data(reader: Reader, codes: Iterable[str], report_periods: list[ReportPeriod
         metric = REGISTRY[code]
         if metric.value == "ranking":
             for period in report_periods:
-                frame = metrics.query(code, Period(period.start, period.end), scope, reader=reader)
+                frame = metrics.query(code, Period(period.start, period.end), scope=scope, reader=reader)
                 rows += _rows(metric, _narrow(frame, wanted), period_of, version, None, only=period)
             continue
-        frame = metrics.query(code, span, scope, by=("unit", grain), reader=reader, cache=cache)
+        frame = metrics.query(code, span, scope=scope, by=("unit", grain), reader=reader, cache=cache)
         rows += _rows(metric, _narrow(frame, wanted), period_of, version, grain)
         if totals:
-            frame = metrics.query(code, span, scope, by=(grain,), reader=reader, cache=cache)
+            frame = metrics.query(code, span, scope=scope, by=(grain,), reader=reader, cache=cache)
             rows += _rows(metric, frame.assign(unit_code=None), period_of, version, grain)
     order = {p.label: i for i, p in enumerate(report_periods)}
     rows.sort(key=lambda r: (order[r["period"]], codes.index(r["indicator"]), r["unit_code"] is not None,

@@ -14,6 +14,7 @@ from typing import Iterable
 import pandas as pd
 
 from warehouse.db import read_sql
+from warehouse.scope import Scope
 from warehouse.snapshots import Reader
 
 MAX_ROWS = 10_000
@@ -51,8 +52,10 @@ def _order(spec: ListSpec, sort: Iterable[tuple[str, str]]) -> str:
     return ", ".join(terms + [spec.default_order])
 
 
-def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, kind, limit: int, offset: int,
+def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope: Scope, unit, kind, limit: int, offset: int,
          sort, filters) -> pd.DataFrame:
+    if not isinstance(scope, Scope):
+        raise TypeError(f"scope must be a warehouse.scope.Scope, not {type(scope).__name__}")
     filters = dict(filters or {})
     unknown = set(filters) - set(spec.filters)
     if unknown:
@@ -61,8 +64,7 @@ def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, kind, limi
     params = {
         "as_of": as_of,
         "as_of_end": datetime.combine(as_of, time(23, 59, 59)),
-        "all_units": scope is None,
-        "scope": sorted(scope or ()),
+        **scope.params,
         "unit": unit,
         "kind": kind,
         "limit": max(0, min(limit, MAX_ROWS)),
@@ -72,7 +74,7 @@ def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope, unit, kind, limi
     return reader.frame(sql, params)
 
 
-def overdue_dossiers(as_of: date, *, reader: Reader, scope: Iterable[str] | None = None,
+def overdue_dossiers(as_of: date, *, reader: Reader, scope: Scope,
                      unit: str | None = None, kind: str | None = None, limit: int = 100, offset: int = 0,
                      sort: Iterable[tuple[str, str]] = (), filters: dict | None = None) -> pd.DataFrame:
     """Open dossiers overdue at the end of ``as_of``, with working days overdue."""
@@ -80,7 +82,7 @@ def overdue_dossiers(as_of: date, *, reader: Reader, scope: Iterable[str] | None
                 sort=sort, filters=filters)
 
 
-def overdue_tasks(as_of: date, *, reader: Reader, scope: Iterable[str] | None = None,
+def overdue_tasks(as_of: date, *, reader: Reader, scope: Scope,
                   unit: str | None = None, kind: str | None = None, limit: int = 100, offset: int = 0,
                   sort: Iterable[tuple[str, str]] = (), filters: dict | None = None) -> pd.DataFrame:
     """Tasks overdue as of ``as_of``, with working days overdue."""

@@ -1,7 +1,8 @@
 """Unit ranking (DOMAIN.md): component scores, weighted composite, rank within each kind.
 
-Ranks are computed among all units of a kind and only then cut to the caller's scope, so
-a unit user sees its own position without other units' rows.
+Pure functions over the component metrics the engine reads (``metrics._rank``); the
+weights are read from the snapshot, where the publish stored them from
+``config/ranking.toml``, so a ranking and its data version always go together.
 """
 from __future__ import annotations
 
@@ -11,28 +12,41 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from warehouse.db import read_sql
-from warehouse.periods import Period
-from warehouse.registry import BUDGET, DOSSIER, TASK
+from warehouse.registry import Component, Ranking
+from warehouse.snapshots import Reader
 
-COMPONENTS = ("procedures", "tasks", "budget")
 DEFAULT_WEIGHTS = {"procedures": 0.4, "tasks": 0.4, "budget": 0.2}
 
 
 def load_weights(config_dir: Path) -> dict[str, float]:
+    """The weights of ``config/ranking.toml`` (read at publish), checked."""
     path = Path(config_dir) / "ranking.toml"
     weights = dict(DEFAULT_WEIGHTS)
     if path.exists():
         weights.update(tomllib.loads(path.read_text(encoding="utf-8")).get("weights", {}))
-    if set(weights) != set(COMPONENTS) or any(w < 0 for w in weights.values()) or not sum(weights.values()):
-        raise ValueError(f"{path}: [weights] needs non-negative {', '.join(COMPONENTS)} with a positive sum")
+    if set(weights) != set(DEFAULT_WEIGHTS) or any(w < 0 for w in weights.values()) or not sum(weights.values()):
+        raise ValueError(f"{path}: [weights] needs non-negative {', '.join(DEFAULT_WEIGHTS)} with a positive sum")
     return weights
 
 
-def composite(scores: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
-    """Weighted mean of the components present; the weights of missing ones are dropped."""
-    values = scores[list(COMPONENTS)].to_numpy(dtype="float64")
-    w = np.array([weights[c] for c in COMPONENTS])
+def weights(reader: Reader) -> dict[str, float]:
+    """The weights the snapshot was published with."""
+    frame = reader.frame("select component, weight from ranking_weight")
+    return dict(zip(frame["component"], frame["weight"].astype("float64")))
+
+
+def score(component: Component, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The component's score (0-100) per key: 100 × its metric's value, capped."""
+    value = frame["value"] if component.cap is None else frame["value"].clip(upper=component.cap)
+    return frame[keys].assign(**{component.name: 100 * value})
+
+
+def composite(scores: pd.DataFrame, weights: dict[str, float], components: tuple[str, ...] | None = None) -> pd.Series:
+    """Weighted mean of the components present (default: every weighted one); the weights
+    of missing ones are dropped."""
+    components = tuple(weights) if components is None else components
+    values = scores[list(components)].to_numpy(dtype="float64")
+    w = np.array([weights[c] for c in components])
     present = ~np.isnan(values)
     total = (np.where(present, values, 0) * w).sum(axis=1)
     weight = (present * w).sum(axis=1)
@@ -45,35 +59,21 @@ def rank_within_kind(scores: pd.DataFrame, groups: tuple[str, ...] = ("kind",)) 
     return rounded.groupby([scores[g] for g in groups]).rank(method="min", ascending=False).astype("Int64")
 
 
-def _components(period: Period, structure: str, reader) -> pd.DataFrame:
-    """The three component scores (0-100) per unit, for the period ("now") and the one of
-    the same length before it ("before"), in one query over the three families."""
-    from warehouse.metrics import frame_sql, run_frame_sql  # metrics imports this module lazily
-
-    previous = period.previous()
-    cut = [("now", period.start, period.end), ("before", previous.start, previous.end)]
-    by = ("unit", "kind")
-    sql = read_sql("metrics/_ranking_components").format(
-        dossier=frame_sql(DOSSIER, by), task=frame_sql(TASK, by), budget=frame_sql(BUDGET, by))
-    return run_frame_sql(sql, cut, scope=None, unit=None, kind=None, structure=structure, reader=reader)
-
-
-def rank_units(period: Period, *, scope, by, unit, kind, structure, reader) -> pd.DataFrame:
-    scores = _components(period, structure, reader)
-    scores["composite"] = composite(scores, load_weights(reader.config_dir))
-    scores = scores[scores["composite"].notna()]
-    scores = scores.assign(rank=rank_within_kind(scores, ("bucket", "kind")),
-                           ranked=scores.groupby(["bucket", "kind"])["unit_code"].transform("count"))
-    before = scores[scores["bucket"] == "before"]
-    result = scores[scores["bucket"] == "now"].drop(columns="bucket")
+def rank(ranking: Ranking, scores: list[pd.DataFrame], weights: dict[str, float]) -> pd.DataFrame:
+    """Every unit's composite and rank in the "now" bucket, with its rank in "before"."""
+    keys = ["bucket", "unit_code", *ranking.groups]
+    names = tuple(c.name for c in ranking.components)
+    merged = scores[0]
+    for frame in scores[1:]:
+        merged = merged.merge(frame, on=keys, how="outer")
+    merged = merged.assign(composite=composite(merged, weights, names))
+    merged = merged[merged["composite"].notna()]
+    groups = ("bucket", *ranking.groups)
+    merged = merged.assign(rank=rank_within_kind(merged, groups),
+                           ranked=merged.groupby(list(groups))["unit_code"].transform("count"))
+    before = merged[merged["bucket"] == "before"]
+    result = merged[merged["bucket"] == "now"].drop(columns="bucket")
     previous = result["unit_code"].map(dict(zip(before["unit_code"], before["rank"]))).astype("Int64")
-    keep = pd.Series(True, index=result.index)
-    if scope is not None:
-        keep &= result["unit_code"].isin(set(scope))
-    if unit is not None:
-        keep &= result["unit_code"] == unit
-    if kind is not None:
-        keep &= result["kind"] == kind
     result = result.assign(previous_rank=previous, rank_change=previous - result["rank"],
-                           value=result["composite"], numerator=pd.NA, denominator=pd.NA)[keep]
-    return result.sort_values(["kind", "rank", "unit_code"], ignore_index=True)
+                           value=result["composite"], numerator=pd.NA, denominator=pd.NA)
+    return result.sort_values([*ranking.groups, "rank", "unit_code"], ignore_index=True)

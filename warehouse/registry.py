@@ -1,8 +1,11 @@
 """The metric registry: every indicator of DOMAIN.md is defined here, and only here.
 
-A *family* is a set of quantities read together from a mart (dossiers, tasks, budget);
-a *metric* names its numerator and denominator among them and how its value follows.
-Screens, exports, briefs and the API ask for metrics by name through ``metrics.query``.
+A *family* is a set of quantities read together (dossiers, tasks, budget): it declares
+its facts query, the marts that answer its cuts with their keys and lookups, and its
+dimensions; the engine (``warehouse.assemble``) builds SQL from those declarations alone.
+A *metric* names its numerator and denominator among a family's quantities and how its
+value follows; a *ranking* is built from other metrics. Screens, exports, briefs and the
+API ask for metrics by name through ``metrics.query``.
 """
 from __future__ import annotations
 
@@ -13,13 +16,42 @@ from warehouse.periods import TIME_GRAINS
 
 
 @dataclass(frozen=True)
+class Mart:
+    """A running-totals mart a family's facts read, and the cuts it answers.
+
+    ``lookup`` names the snippet that finds a day's state in it (``_lookup_daily``: a row
+    for every day; ``_lookup_latest``: rows on days with changes); ``serves`` the
+    dimensions beyond unit and kind it can be cut by; ``describe`` a join that adds
+    columns the mart does not hold (the procedure's field).
+    """
+
+    table: str
+    keys: tuple[str, ...]
+    lookup: str
+    serves: tuple[str, ...] = ()
+    describe: tuple[str, str] | None = None  # (columns, join) added to the frame
+
+
+@dataclass(frozen=True)
 class Family:
     name: str
     facts: str  # sql/metrics/<facts>.sql
     quantities: tuple[str, ...]
     dimensions: dict[str, str]  # dimension -> output column
     point_in_time: bool  # measured at the end of each bucket rather than over it
+    marts: tuple[Mart, ...] = ()  # the smallest that serves a cut is read; none: the facts read their own
     fractional: tuple[str, ...] = ()  # quantities that are not whole numbers
+    target: tuple[str, str] | None = None  # (expected, plan): metrics add target and gap_pp
+
+    def mart_for(self, by: tuple[str, ...]) -> Mart | None:
+        """The first declared mart that serves every non-time cut of ``by``."""
+        needed = {b for b in by if b not in TIME_GRAINS and b not in ("unit", "kind")}
+        if not self.marts:
+            return None
+        for mart in self.marts:
+            if needed <= set(mart.serves):
+                return mart
+        raise ValueError(f"no mart of {self.name} serves a cut by {', '.join(sorted(needed))}")
 
 
 DOSSIER = Family(
@@ -28,6 +60,12 @@ DOSSIER = Family(
      "handled", "on_time", "open", "open_ok", "open_overdue"),
     {"unit": "unit_code", "kind": "kind", "field": "field", "procedure": "procedure_code"},
     point_in_time=False,
+    marts=(
+        Mart("mart_dossier_unit_day", ("unit_code",), "_lookup_daily"),
+        Mart("mart_dossier_field_day", ("unit_code", "field"), "_lookup_daily", ("field",)),
+        Mart("mart_dossier_procedure_day", ("unit_code", "procedure_code"), "_lookup_latest",
+             ("procedure", "field"), (", p.field", "left join procedures as p using (procedure_code)")),
+    ),
 )
 TASK = Family(
     "task", "task_facts",
@@ -35,6 +73,7 @@ TASK = Family(
      "no_deadline"),
     {"unit": "unit_code", "kind": "kind", "source": "source"},
     point_in_time=True,
+    marts=(Mart("mart_task_day", ("unit_code", "source"), "_lookup_daily", ("source",)),),
 )
 BUDGET = Family(
     "budget", "budget_facts",
@@ -42,7 +81,9 @@ BUDGET = Family(
     {"unit": "unit_code", "kind": "kind", "category": "category"},
     point_in_time=True,
     fractional=("target_plan",),
+    target=("target_plan", "plan"),
 )
+FAMILIES = (DOSSIER, TASK, BUDGET)
 
 
 @dataclass(frozen=True)
@@ -54,6 +95,23 @@ class Points:
 
     def of(self, rate: float) -> float:
         return self.maximum * min(1.0, rate / self.full_at)
+
+
+@dataclass(frozen=True)
+class Component:
+    """One component of a ranking: 100 × a registry metric's value, capped at ``cap``."""
+
+    name: str  # its weight's key in config/ranking.toml
+    metric: str
+    cap: float | None = None
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A composite of components, ranked within ``groups`` (DOMAIN.md, Unit ranking)."""
+
+    components: tuple[Component, ...]
+    groups: tuple[str, ...] = ("kind",)
 
 
 @dataclass(frozen=True)
@@ -72,6 +130,7 @@ class Metric:
     points: Points | None = None
     extra_dimensions: tuple[str, ...] = field(default=())
     periodicity: str = "month"  # how often it is reported to the Government (Decree 09/2019)
+    ranking: Ranking | None = None
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -188,6 +247,15 @@ METRICS = (
         "task completed by the end of the period",
     ),
     Metric(
+        "task_due_on_time_rate", TASK, "done_on_time", "fallen_due", "rate", "percent",
+        "Tỷ lệ nhiệm vụ đúng hạn (trên số đã hoàn thành hoặc đến hạn)",
+        "Tasks on time (of those done or fallen due)",
+        "Nhiệm vụ hoàn thành đúng hạn trên nhiệm vụ đã hoàn thành hoặc đã đến hạn; thành phần "
+        "nhiệm vụ của xếp hạng đơn vị.",
+        "Tasks done on time over tasks done or fallen due; the tasks component of the unit ranking.",
+        "task done or fallen due by the end of the period",
+    ),
+    Metric(
         "task_no_deadline", TASK, "no_deadline", "assigned", "count", "count",
         "Nhiệm vụ không có thời hạn", "Tasks without a deadline",
         "Nhiệm vụ đã giao không có thời hạn hoàn thành.", "Assigned tasks without a due date.",
@@ -203,6 +271,15 @@ METRICS = (
         "budget line of the fiscal year of the period's end",
     ),
     Metric(
+        "budget_target_attainment", BUDGET, "disbursed", "target_plan", "rate", "percent",
+        "Mức đạt mục tiêu giải ngân", "Disbursement against its target",
+        "Số giải ngân lũy kế trên số phải giải ngân theo lộ trình mục tiêu; thành phần giải ngân "
+        "của xếp hạng đơn vị (tính tối đa 100%).",
+        "Cumulative disbursement over what the target path expects; the budget component of the "
+        "unit ranking (counted up to 100%).",
+        "budget line of the fiscal year of the period's end",
+    ),
+    Metric(
         "unit_ranking", None, None, None, "ranking", "score",
         "Xếp hạng đơn vị", "Unit ranking",
         "Điểm tổng hợp (thủ tục 40%, nhiệm vụ 40%, giải ngân 20%; thành phần không có dữ liệu "
@@ -210,6 +287,9 @@ METRICS = (
         "Composite score (procedures 40%, tasks 40%, budget 20%; a component without data is "
         "left out), ranked within each unit kind, against the previous period of equal length.",
         "unit", extra_dimensions=("unit", "kind"),
+        ranking=Ranking((Component("procedures", "dossier_on_time_rate"),
+                         Component("tasks", "task_due_on_time_rate"),
+                         Component("budget", "budget_target_attainment", cap=1.0))),
     ),
 )
 
@@ -220,3 +300,17 @@ def rate_of(metric: Metric) -> Metric:
     """The rate a points metric is worked out from (the same numerator and denominator)."""
     return next(m for m in METRICS if m.value == "rate" and (m.family, m.numerator, m.denominator)
                 == (metric.family, metric.numerator, metric.denominator))
+
+
+def _check_registry() -> None:
+    """A metric reads a family or ranks other metrics, nothing else: a declaration that
+    names neither, or a component that is no metric, stops the import."""
+    for metric in METRICS:
+        if (metric.family is None) == (metric.ranking is None):
+            raise ValueError(f"{metric.name}: declare a family or a ranking, exactly one")
+        for component in metric.ranking.components if metric.ranking else ():
+            if REGISTRY.get(component.metric, metric).family is None:
+                raise ValueError(f"{metric.name}: component {component.name} is not a family metric")
+
+
+_check_registry()

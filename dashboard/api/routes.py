@@ -71,7 +71,8 @@ def _authenticate():
     flask.g.api_actor = principal.label
     if row.revoked_at is not None:
         raise ApiError("key_revoked", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    flask.g.principal, flask.g.api_client = principal, row
+    flask.g.api_client = row
+    context.enter(principal)
     wait = clients.take_call(context.db(), row.id, row.rate_limit or context.settings().api_rate_limit)
     if wait is not None:
         raise ApiError("rate_limited", {"Retry-After": str(wait)}, seconds=wait)
@@ -115,8 +116,7 @@ def _check_indicator(code: str) -> str:
 
 
 def _in_scope(units):
-    scope = context.scope()
-    return units if scope is None else units[units["unit_code"].isin(scope)]
+    return context.scope().narrow(units)
 
 
 def _values(name: str) -> list[str]:
@@ -204,7 +204,7 @@ def indicator_data():
     following = periods[indicators.MAX_PERIODS].start if len(periods) > indicators.MAX_PERIODS else None
     periods = periods[:indicators.MAX_PERIODS]
     version, rows = indicators.data(reader, codes, periods, scope=context.scope(), units=units,
-                                    totals=context.scope() is None and units is None)
+                                    totals=context.scope().is_everything and units is None)
     return flask.jsonify({"data_version": version, "as_of": as_of.isoformat(), "period_type": period_type,
                           "from": first.isoformat(), "to": last.isoformat(), "count": len(rows),
                           "next_from": following.isoformat() if following else None, "items": rows})

@@ -128,7 +128,7 @@ def _gate():
                                   if flask.request.method == "GET" else "/login")
         return error(401, "unauthenticated", "auth.required")
     # the user itself, not Flask-Login's proxy: work the request starts (a brief) acts for it later
-    flask.g.principal = principal = principal._get_current_object()
+    principal = context.enter(principal._get_current_object())
     screen = _screen_of(path)
     if screen is not None and not principal.may_open(screen):
         if path == "/":
@@ -248,7 +248,7 @@ def sign_in():
 
 @bp.route("/logout", methods=["POST"])
 def sign_out():
-    audit.record(db(), "sign_out", actor=flask.g.principal.label, ip=ip())
+    audit.record(db(), "sign_out", actor=context.principal().label, ip=ip())
     flask_login.logout_user()
     flask.session.clear()
     return flask.redirect("/login")

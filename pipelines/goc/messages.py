@@ -12,6 +12,7 @@ from pipelines.goc.outbox import key
 from warehouse import indicators
 from warehouse.indicators import PERIOD_TYPES, ReportPeriod
 from warehouse.registry import REGISTRY
+from warehouse.scope import Scope
 from warehouse.snapshots import LOCAL_TZ, Reader
 
 
@@ -34,7 +35,7 @@ def build(reader: Reader, period: ReportPeriod) -> dict:
     """One message: the period's data for every unit and the ministry, with the catalogue
     of what it holds, and its idempotency key."""
     codes = [m.name for m in REGISTRY.values() if m.periodicity == period.type]
-    version, rows = indicators.data(reader, codes, [period])
+    version, rows = indicators.data(reader, codes, [period], scope=Scope.everything())
     return {
         "idempotency_key": key(period.type, period.label, version),
         "sender": "opscenter",

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.conftest import DEMO_TODAY
+from warehouse.scope import Scope
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -170,7 +171,7 @@ def two_units(reader):
     units = reference.units(reader)
     found = []
     for code in units.loc[(units["kind"] == "province_dept") & units["is_current"], "unit_code"]:
-        if len(lists.overdue_dossiers(DEMO_TODAY, reader=reader, unit=code, limit=1)):
+        if len(lists.overdue_dossiers(DEMO_TODAY, scope=Scope.everything(), reader=reader, unit=code, limit=1)):
             found.append(code)
         if len(found) == 2:
             return found

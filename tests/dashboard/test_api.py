@@ -17,6 +17,7 @@ from dashboard.auth import audit
 from tests.dashboard.conftest import client_as, ensure_user, find, sign_in, text
 from warehouse import metrics
 from warehouse.periods import Period
+from warehouse.scope import Scope
 
 API = "/api/v1"
 NOVEMBER = {"from": "2026-11-01", "to": "2026-11-20"}
@@ -175,8 +176,8 @@ def test_data_are_the_registry_numbers_with_running_periods_marked(app, make_key
                    **{"from": "2026-09-01", "to": "2026-11-30"}))
     assert page["count"] == len(page["items"])
     period = Period(date(2026, 9, 1), date(2026, 11, 20))
-    by_unit = metrics.query("dossier_on_time_rate", period, by=("unit", "month"), reader=reader)
-    total = metrics.query("dossier_on_time_rate", period, by=("month",), reader=reader)
+    by_unit = metrics.query("dossier_on_time_rate", period, by=("unit", "month"), scope=Scope.everything(), reader=reader)
+    total = metrics.query("dossier_on_time_rate", period, by=("month",), scope=Scope.everything(), reader=reader)
     expected = {(r["unit_code"], r["month"]): tuple(plain(r[c]) for c in ("value", "numerator", "denominator"))
                 for r in by_unit.to_dict("records")}
     expected |= {(None, r["month"]): tuple(plain(r[c]) for c in ("value", "numerator", "denominator"))

@@ -19,6 +19,7 @@ from dashboard.auth.roles import system
 from dashboard.briefs import archive, content, generate as briefs
 from tests.dashboard.conftest import CHROMIUM, ROOT, ensure_user, sign_in
 from warehouse.metrics import query
+from warehouse.scope import Scope
 
 pytestmark = pytest.mark.skipif(not shutil.which("pdftotext") or not Path(CHROMIUM).exists(),
                                 reason="briefs need poppler-utils (pdftotext) and Debian's chromium; "
@@ -60,12 +61,12 @@ def _expected(settings, week):
     from warehouse.snapshots import Reader
 
     reader = Reader(settings)
-    now = {name: query(name, week, reader=reader).iloc[0] for name in content.HEADLINE}
-    before = {name: query(name, week.previous(), reader=reader).iloc[0] for name in content.HEADLINE}
-    by_unit = query("dossier_on_time_rate", week, by=("unit",), reader=reader)
+    now = {name: query(name, week, scope=Scope.everything(), reader=reader).iloc[0] for name in content.HEADLINE}
+    before = {name: query(name, week.previous(), scope=Scope.everything(), reader=reader).iloc[0] for name in content.HEADLINE}
+    by_unit = query("dossier_on_time_rate", week, by=("unit",), scope=Scope.everything(), reader=reader)
     by_unit = by_unit[by_unit["denominator"] > 0].sort_values(["value", "denominator", "unit_code"],
                                                               ascending=[True, False, True])
-    ranking = query("unit_ranking", week, reader=reader)
+    ranking = query("unit_ranking", week, scope=Scope.everything(), reader=reader)
     units = reader.frame("select unit_code, name_vi from units", {}).set_index("unit_code")["name_vi"]
     return now, before, by_unit.head(5), ranking, units
 

@@ -11,6 +11,7 @@ from dashboard import formatting as fmt
 from tests.dashboard.conftest import find, params, text
 from warehouse import reference
 from warehouse.metrics import Period, query
+from warehouse.scope import Scope
 
 METRIC = "budget_disbursement_rate"
 VIEW = {"from": "2026-10-01", "to": "2026-10-31"}
@@ -26,12 +27,12 @@ def layout(dash_app):
 
 def test_cards_are_the_registry_values_per_category(render, layout, reader):
     tree = render(layout, **VIEW)
-    total = query(METRIC, YEAR, reader=reader).iloc[0]
+    total = query(METRIC, YEAR, scope=Scope.everything(), reader=reader).iloc[0]
     assert total.denominator > 0
     assert find(tree, "kpi-budget-total").children == fmt.percent(total.value)
     assert find(tree, "budget-total-gap").children == (
         f"Mục tiêu theo lộ trình {fmt.percent(total.target)}; chênh lệch {fmt.points_change(total.gap_pp)} điểm %")
-    categories = query(METRIC, YEAR, by=("category",), reader=reader).set_index("category")
+    categories = query(METRIC, YEAR, by=("category",), scope=Scope.everything(), reader=reader).set_index("category")
     for category in ("recurrent", "investment"):
         row = categories.loc[category]
         assert find(tree, f"kpi-budget-{category}").children == fmt.percent(row.value)
@@ -45,7 +46,7 @@ def test_cards_are_the_registry_values_per_category(render, layout, reader):
 
 def test_the_curve_is_cumulative_by_month_against_the_dashed_target(render, layout, reader):
     figure = find(render(layout, **VIEW), "budget-curve").figure
-    months = query(METRIC, YEAR, by=("month",), reader=reader)
+    months = query(METRIC, YEAR, by=("month",), scope=Scope.everything(), reader=reader)
     rate, target = figure.data
     assert list(rate.x) == [f"T{m:02d}/2026" for m in range(1, 11)]
     assert list(rate.y) == pytest.approx(list(months.value))
@@ -58,7 +59,7 @@ def test_the_curve_is_cumulative_by_month_against_the_dashed_target(render, layo
 
 def test_the_category_curves_are_the_registry_values(render, layout, reader):
     figure = find(render(layout, **VIEW), "budget-categories").figure
-    months = query(METRIC, YEAR, by=("month", "category"), reader=reader)
+    months = query(METRIC, YEAR, by=("month", "category"), scope=Scope.everything(), reader=reader)
     traces = {trace.name: trace for trace in figure.data}
     for category, label in (("recurrent", "Chi thường xuyên"), ("investment", "Chi đầu tư phát triển")):
         expected = months[months.category == category].sort_values("month")
@@ -70,7 +71,7 @@ def test_the_category_curves_are_the_registry_values(render, layout, reader):
 def test_units_are_worst_gap_first_with_amounts_and_drill_to_the_unit(render, layout, reader):
     figure = find(render(layout, **VIEW), {"type": "drill", "name": "budget-units"}).figure
     bars, targets, texts = figure.data
-    expected = query(METRIC, YEAR, by=("unit",), reader=reader)
+    expected = query(METRIC, YEAR, by=("unit",), scope=Scope.everything(), reader=reader)
     expected = expected[expected.denominator > 0].sort_values(["gap_pp", "unit_code"])
     names = reference.units(reader).set_index("unit_code")["name_vi"]
     # unit_bars draws the first row on top, i.e. last in the trace
@@ -94,10 +95,10 @@ def test_the_kind_filter_restricts_the_units(render, layout, reader):
     codes = [params(href)["unit"] for href in figure.data[0].customdata]
     assert codes and all(kinds[code] == "ministry_unit" for code in codes)
     assert all(params(href)["kind"] == "ministry_unit" for href in figure.data[0].customdata)
-    total = query(METRIC, YEAR, kind="ministry_unit", reader=reader).iloc[0]
+    total = query(METRIC, YEAR, kind="ministry_unit", scope=Scope.everything(), reader=reader).iloc[0]
     assert find(tree, "kpi-budget-total").children == fmt.percent(total.value)
 
-    provinces = query(METRIC, YEAR, kind="province_dept", reader=reader).iloc[0]
+    provinces = query(METRIC, YEAR, kind="province_dept", scope=Scope.everything(), reader=reader).iloc[0]
     tree = render(layout, kind="province_dept", **VIEW)
     if provinces.denominator:
         assert find(tree, "kpi-budget-total").children == fmt.percent(provinces.value)
@@ -111,7 +112,7 @@ def test_english_labels(render, layout, reader):
     shown = text(tree)
     for label in ("Recurrent spending", "Development investment", "Disbursement rate by unit against the target"):
         assert label in shown
-    total = query(METRIC, YEAR, reader=reader).iloc[0]
+    total = query(METRIC, YEAR, scope=Scope.everything(), reader=reader).iloc[0]
     assert find(tree, "kpi-budget-total").children == fmt.percent(total.value, "en")
     assert find(tree, "budget-total-amounts").children == (
         f"Disbursed {fmt.billions(total.numerator, 'en')} of a plan of {fmt.billions(total.denominator, 'en')}")

@@ -12,6 +12,7 @@ from config.settings import load_settings
 from dashboard import cache as screen_cache, context, data
 from tests.dashboard.conftest import request_as
 from warehouse.metrics import Period
+from warehouse.scope import Scope
 
 PERIOD = Period(date(2026, 1, 1), date(2026, 10, 31))
 
@@ -54,7 +55,7 @@ def test_another_scope_is_never_served_a_cached_answer(dash_app, monkeypatch):
     with request_as(dash_app.server):
         context.cache().clear()
         everyone = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
-        monkeypatch.setattr(context, "scope", lambda: {everyone["unit_code"].iloc[0]})
+        monkeypatch.setattr(context, "scope", lambda: Scope(frozenset({everyone["unit_code"].iloc[0]})))
         scoped = data.metric("dossier_on_time_rate", PERIOD, by=("unit",))
     assert len(calls) == 2
     assert len(scoped) == 1 and len(everyone) > 1
@@ -152,7 +153,7 @@ def test_metrics_of_one_family_and_cut_share_one_read(dash_app, monkeypatch):
         overdue = data.metric("dossier_overdue_open", PERIOD, by=("unit",))
         tasks = data.metric("task_overdue", PERIOD, by=("unit",))
     assert reads == ["dossier", "task"]
-    direct = metrics.query("dossier_overdue_open", PERIOD, by=("unit",), reader=context_reader(dash_app))
+    direct = metrics.query("dossier_overdue_open", PERIOD, by=("unit",), scope=Scope.everything(), reader=context_reader(dash_app))
     assert overdue.equals(direct) and not on_time.equals(overdue) and len(tasks)
 
 

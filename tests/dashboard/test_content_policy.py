@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.dashboard.conftest import kiosk_page, sign_in
+from warehouse.scope import Scope
 
 pytestmark = pytest.mark.browser
 WATCH = "window.__violations = []; document.addEventListener('securitypolicyviolation', " \
@@ -51,6 +52,6 @@ def _a_unit(settings) -> str:
     reader = Reader(settings)
     units = reference.units(reader)
     for code in units.loc[(units["kind"] == "province_dept") & units["is_current"], "unit_code"]:
-        if len(lists.overdue_dossiers(date(2026, 11, 20), reader=reader, unit=code, limit=1)):
+        if len(lists.overdue_dossiers(date(2026, 11, 20), scope=Scope.everything(), reader=reader, unit=code, limit=1)):
             return code
     pytest.fail("no department with overdue dossiers in the demo warehouse")

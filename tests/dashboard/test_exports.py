@@ -28,6 +28,7 @@ from warehouse import lists, reference
 from warehouse.metrics import Period, family_frame, query
 from warehouse.registry import TASK
 from warehouse.snapshots import Reader
+from warehouse.scope import Scope
 
 VIEW = {"from": "2026-11-01", "to": "2026-11-20"}
 PERIOD = Period(date(2026, 11, 1), date(2026, 11, 20))
@@ -68,7 +69,7 @@ def db(app):
 # --- the numbers, headers and first line -------------------------------------------------
 
 def test_tasks_by_source_files_hold_the_registry_numbers(analyst, reader):
-    facts = family_frame(TASK, PERIOD, ("source",), as_of=PERIOD.end, scope=None, unit=None, kind=None,
+    facts = family_frame(TASK, PERIOD, ("source",), as_of=PERIOD.end, scope=Scope.everything(), unit=None, kind=None,
                          structure="current", reader=reader).set_index("source")
     headers = ["Nguồn giao", "Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Đang thực hiện trong hạn",
                "Chưa hoàn thành, quá hạn", "Tổng số đã giao", "Trong đó không có thời hạn"]
@@ -97,7 +98,7 @@ def test_tasks_by_source_files_hold_the_registry_numbers(analyst, reader):
 
 def test_percents_are_numbers_and_dates_are_dates(analyst, reader):
     """XLSX: a fraction with a percent format, a real date; CSV: 93,94% and dd/mm/yyyy."""
-    rates = query("dossier_on_time_rate", PERIOD, by=("procedure",), reader=reader)
+    rates = query("dossier_on_time_rate", PERIOD, by=("procedure",), scope=Scope.everything(), reader=reader)
     rates = rates.set_index("procedure_code")
     sheet = xlsx(export(analyst, "procedures-procedure", "xlsx", **VIEW))
     assert [c.value for c in sheet[2]][:3] == ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực"]
@@ -112,7 +113,7 @@ def test_percents_are_numbers_and_dates_are_dates(analyst, reader):
     assert [float(v[:-1].replace(",", ".")) / 100 for v in written.values()] == pytest.approx(
         [rated[code] for code in written], abs=5e-5)
 
-    expected = lists.overdue_tasks(PERIOD.end, reader=reader, limit=20)
+    expected = lists.overdue_tasks(PERIOD.end, scope=Scope.everything(), reader=reader, limit=20)
     tasks = xlsx(export(analyst, "tasks-list", "xlsx", **VIEW))
     due = [c for c in tasks[2] if c.value == "Hạn hoàn thành"][0].column
     cells = [row[due - 1] for row in tasks.iter_rows(min_row=3)]
@@ -310,7 +311,7 @@ def test_a_unit_user_exports_its_own_units_only(app, demo, reader, two_units):
     client = client_as(app, ensure_user(demo[0], "unit-user", "unit", own))
     mine = xlsx(export(client, "unit-dossiers", "xlsx", unit=own, **VIEW))
     codes = [row[-1] for row in mine.iter_rows(min_row=3, values_only=True)]
-    expected = lists.overdue_dossiers(PERIOD.end, reader=reader, unit=own, limit=10_000)
+    expected = lists.overdue_dossiers(PERIOD.end, scope=Scope.everything(), reader=reader, unit=own, limit=10_000)
     assert len(codes) == len(expected) > 0 and set(codes) == {own}
     theirs = xlsx(export(client, "unit-dossiers", "xlsx", unit=other, **VIEW))
     assert theirs.max_row == 2  # the first line and the headers, no row of the other unit

@@ -10,6 +10,7 @@ from dashboard import formatting as fmt
 from warehouse.metrics import Period, query
 from tests.dashboard.conftest import sign_in
 from warehouse.snapshots import Reader
+from warehouse.scope import Scope
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +43,12 @@ def test_a_click_on_a_unit_bar_opens_that_unit_for_the_same_period(server, brows
     assert page.inner_text("#period-label") == "Kỳ báo cáo: 01/01/2026 – 31/10/2026"
     # the unit's own number, as the registry gives it, for the same period
     period = Period(date(2026, 1, 1), date(2026, 10, 31))
-    expected = query("dossier_on_time_rate", period, unit=unit, reader=Reader(settings)).iloc[0]
+    expected = query("dossier_on_time_rate", period, unit=unit, scope=Scope.everything(), reader=Reader(settings)).iloc[0]
     assert page.inner_text("#kpi-dossier_on_time_rate") == fmt.percent(expected.value)
     # from the unit, its late dossiers are on the same screen, one click away, a page at a time
     page.click("#unit-jump-dossiers")
     assert page.url.endswith("#panel-unit-dossiers")
-    late = query("dossier_overdue_open", period, unit=unit, reader=Reader(settings)).iloc[0].value
+    late = query("dossier_overdue_open", period, unit=unit, scope=Scope.everything(), reader=Reader(settings)).iloc[0].value
     if late:
         page.wait_for_selector("#unit-dossiers-grid .ag-row", timeout=10_000)
         first = page.inner_text("#unit-dossiers-grid .ag-row[row-index='0'] [col-id='dossier_id']")
@@ -82,7 +83,7 @@ def test_the_language_toggle_changes_labels_and_number_formats_and_persists(serv
     page.goto(url + "/?from=2026-01-01&to=2026-06-30")
     page.wait_for_selector("#kpi-dossier_on_time_rate", timeout=20_000)
     period = Period(date(2026, 1, 1), date(2026, 6, 30))
-    value = query("dossier_on_time_rate", period, reader=Reader(settings)).iloc[0].value
+    value = query("dossier_on_time_rate", period, scope=Scope.everything(), reader=Reader(settings)).iloc[0].value
     assert page.inner_text("#kpi-dossier_on_time_rate") == fmt.percent(value, "vi")
     assert "," in fmt.percent(value, "vi")
     page.click("#language-toggle")

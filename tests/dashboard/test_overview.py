@@ -9,12 +9,13 @@ from dashboard import formatting as fmt
 from warehouse.metrics import Period, query
 from tests.dashboard.conftest import sign_in
 from warehouse.snapshots import Reader
+from warehouse.scope import Scope
 
 def _expected_cards(settings, period: Period) -> dict:
     reader = Reader(settings)
-    on_time = query("dossier_on_time_rate", period, reader=reader).iloc[0]
-    overdue = query("task_overdue", period, reader=reader).iloc[0]
-    budget = query("budget_disbursement_rate", period, reader=reader).iloc[0]
+    on_time = query("dossier_on_time_rate", period, scope=Scope.everything(), reader=reader).iloc[0]
+    overdue = query("task_overdue", period, scope=Scope.everything(), reader=reader).iloc[0]
+    budget = query("budget_disbursement_rate", period, scope=Scope.everything(), reader=reader).iloc[0]
     return {
         "dossier_on_time_rate": fmt.percent(on_time.value),
         "task_overdue": fmt.count(overdue.value),
@@ -43,7 +44,7 @@ def test_overview_shows_the_registry_values(server, browser, path, period, tmp_p
              ("dossier_on_time_rate", "task_overdue", "budget_disbursement_rate")}
     assert shown == _expected_cards(settings, period)
     assert all(value != fmt.NO_DATA for value in shown.values())
-    budget = query("budget_disbursement_rate", period, reader=Reader(settings)).iloc[0]
+    budget = query("budget_disbursement_rate", period, scope=Scope.everything(), reader=Reader(settings)).iloc[0]
     assert page.inner_text("#kpi-budget-target") == (
         f"Mục tiêu theo lộ trình {fmt.percent(budget.target)}; "
         f"chênh lệch {fmt.points_change(budget.gap_pp)} điểm %")

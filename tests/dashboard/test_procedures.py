@@ -9,6 +9,7 @@ import pytest
 from dashboard import formatting as fmt
 from tests.dashboard.conftest import find, params, text
 from warehouse.metrics import Period, query
+from warehouse.scope import Scope
 
 PERIOD = Period(date(2026, 11, 1), date(2026, 11, 20))  # the default: this month to the demo's today
 YEAR = {"from": "2026-01-01", "to": "2026-11-20"}
@@ -31,12 +32,12 @@ def test_headline_numbers_are_the_registry_values(render, layout, reader):
     tree = render(layout)
     for name, form in (("dossier_on_time_rate", fmt.percent), ("dossier_online_rate", fmt.percent),
                        ("dossier_overdue_open", fmt.count)):
-        expected = query(name, PERIOD, reader=reader).iloc[0]
+        expected = query(name, PERIOD, scope=Scope.everything(), reader=reader).iloc[0]
         assert expected.denominator > 0
         assert find(tree, f"kpi-{name}").children == form(expected.value)
     for name, maximum in (("d766_progress_points", 20), ("d766_online_points", 12),
                           ("d766_online_payment_points", 10)):
-        value = query(name, PERIOD, reader=reader).iloc[0].value
+        value = query(name, PERIOD, scope=Scope.everything(), reader=reader).iloc[0].value
         assert find(tree, f"procedures-{name}").children == f"{fmt.decimal(value)} / {maximum}"
     assert "58 trong 100 điểm" in text(find(tree, "procedures-d766-other"))
 
@@ -45,7 +46,7 @@ def test_unit_bars_are_worst_first_and_drill_to_the_unit(render, layout, reader)
     figure = drill(render(layout, **YEAR), "procedures-unit-on_time")
     bar = figure.data[0]
     expected = query("dossier_on_time_rate", Period(date(2026, 1, 1), date(2026, 11, 20)), by=("unit",),
-                     reader=reader)
+                     scope=Scope.everything(), reader=reader)
     worst = expected[expected.denominator > 0].sort_values(["value", "unit_code"]).head(15)
     # unit_bars draws the first row on top, i.e. last in the trace
     assert list(bar.x)[::-1] == pytest.approx(list(worst.value))
@@ -65,7 +66,7 @@ def test_heatmap_cells_drill_to_the_unit_in_that_month(render, layout, reader):
     assert (last["from"], last["to"]) == ("2026-11-01", "2026-11-20")
     # the cell shows that unit's rate in that month
     month = query("dossier_on_time_rate", Period(date(2026, 11, 1), date(2026, 11, 20)), by=("unit",),
-                  reader=reader).set_index("unit_code")
+                  scope=Scope.everything(), reader=reader).set_index("unit_code")
     for row, hrefs in enumerate(cells.customdata):
         unit = params(hrefs[-1])["unit"]
         value = month.at[unit, "value"] if unit in month.index else None
@@ -73,16 +74,16 @@ def test_heatmap_cells_drill_to_the_unit_in_that_month(render, layout, reader):
 
 
 def test_the_field_filter_changes_the_numbers(render, layout, reader):
-    rates = query("dossier_on_time_rate", PERIOD, by=("field",), reader=reader).set_index("field")
-    total = query("dossier_on_time_rate", PERIOD, reader=reader).iloc[0].value
+    rates = query("dossier_on_time_rate", PERIOD, by=("field",), scope=Scope.everything(), reader=reader).set_index("field")
+    total = query("dossier_on_time_rate", PERIOD, scope=Scope.everything(), reader=reader).iloc[0].value
     field = next(f for f in rates.index if fmt.percent(rates.at[f, "value"]) != fmt.percent(total))
     tree = render(layout, field=field)
     assert find(tree, "kpi-dossier_on_time_rate").children == fmt.percent(rates.at[field, "value"])
-    points = query("d766_progress_points", PERIOD, by=("field",), reader=reader).set_index("field")
+    points = query("d766_progress_points", PERIOD, by=("field",), scope=Scope.everything(), reader=reader).set_index("field")
     assert find(tree, "procedures-d766_progress_points").children == (
         f"{fmt.decimal(points.at[field, 'value'])} / 20")
     # unit bars within the field only
-    by_unit = query("dossier_on_time_rate", PERIOD, by=("unit", "field"), reader=reader)
+    by_unit = query("dossier_on_time_rate", PERIOD, by=("unit", "field"), scope=Scope.everything(), reader=reader)
     by_unit = by_unit[(by_unit.field == field) & (by_unit.denominator > 0)]
     bar = drill(tree, "procedures-unit-on_time").data[0]
     assert sorted(bar.x) == pytest.approx(sorted(by_unit.value)[:15])
@@ -90,7 +91,7 @@ def test_the_field_filter_changes_the_numbers(render, layout, reader):
 
 
 def test_procedure_view_lists_the_most_late(render, layout, reader):
-    frame = query("dossier_on_time_rate", PERIOD, by=("procedure",), reader=reader)
+    frame = query("dossier_on_time_rate", PERIOD, by=("procedure",), scope=Scope.everything(), reader=reader)
     frame = frame.assign(late=frame.denominator - frame.numerator)
     top_late = frame.late.max()
     table = find(render(layout), "procedures-procedure-table")

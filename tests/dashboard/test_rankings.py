@@ -14,6 +14,7 @@ from tests.dashboard.conftest import find, params, text
 from warehouse import reference
 from warehouse.metrics import Period, query
 from warehouse.ranking import load_weights
+from warehouse.scope import Scope
 
 VIEW = {"from": "2026-10-01", "to": "2026-10-31"}
 PERIOD = Period(date(2026, 10, 1), date(2026, 10, 31))
@@ -48,7 +49,7 @@ def grid_rows(tree, kind: str) -> list[dict]:
 @pytest.mark.parametrize("kind", ["ministry_unit", "province_dept"])
 def test_tables_show_the_registry_ranks_scores_and_changes(render, layout, reader, names, kind):
     rows = grid_rows(render(layout, **VIEW), kind)
-    expected = query("unit_ranking", PERIOD, kind=kind, reader=reader)
+    expected = query("unit_ranking", PERIOD, kind=kind, scope=Scope.everything(), reader=reader)
     assert len(rows) == len(expected) > 0
     for row, want in zip(rows, expected.itertuples()):
         assert row["unit_code"] == want.unit_code
@@ -80,7 +81,7 @@ def test_a_unit_without_a_previous_rank_is_new(render, layout, reader):
     """The first month of the demo's history: nothing to compare with before it."""
     for start in (date(2025, m, 1) for m in range(1, 13)):
         period = Period(start, (start.replace(day=28)))
-        expected = query("unit_ranking", period, reader=reader)
+        expected = query("unit_ranking", period, scope=Scope.everything(), reader=reader)
         if len(expected) and expected.previous_rank.isna().any():
             break
     else:
@@ -96,7 +97,7 @@ def test_bars_are_the_composites_in_rank_order_and_drill(render, layout, reader,
     tree = render(layout, kind="ministry_unit", **VIEW)
     figure = find(tree, {"type": "drill", "name": "rankings-bars-ministry_unit"}).figure
     bars = figure.data[0]
-    expected = query("unit_ranking", PERIOD, kind="ministry_unit", reader=reader)
+    expected = query("unit_ranking", PERIOD, kind="ministry_unit", scope=Scope.everything(), reader=reader)
     assert list(bars.y)[::-1] == [names.at[code, "name_vi"] for code in expected.unit_code]
     assert list(bars.x)[::-1] == pytest.approx(list(expected.composite))
     for shown, want in zip(list(figure.data[1].text)[::-1], expected.itertuples()):
@@ -132,7 +133,7 @@ def test_english_labels(render, layout, reader, names):
     assert headers == ["Rank", "Unit", "Composite", "Procedures", "Assigned tasks", "Disbursement", "Change"]
     first = grid.rowData[0]
     assert LINK.match(first["unit"])["name"] == names.at[first["unit_code"], "name_en"]
-    want = query("unit_ranking", PERIOD, kind="ministry_unit", reader=reader).iloc[0]
+    want = query("unit_ranking", PERIOD, kind="ministry_unit", scope=Scope.everything(), reader=reader).iloc[0]
     assert first["composite_text"] == fmt.decimal(want.composite, "en")
     assert "A component with no data for a unit is left out" in text(find(tree, "rankings-missing"))
     assert "League table: Provincial departments" in text(tree)

@@ -156,7 +156,7 @@ def test_metrics_read_as_a_unit_user_hold_only_its_scope(app, two_units):
     period = Period(date(2026, 1, 1), date(2026, 10, 31))
     with request_as(app.server, "unit", two_units[0]):
         context.cache().clear()
-        scope = context.scope()
+        scope = context.scope().codes
         by_unit = data.metric("dossier_on_time_rate", period, by=("unit",))
         ranking = data.metric("unit_ranking", period)
     assert two_units[0] in scope and two_units[1] not in scope

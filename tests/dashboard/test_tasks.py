@@ -11,6 +11,7 @@ from tests.dashboard.conftest import find, params, text
 from warehouse import lists
 from warehouse.metrics import Period, family_frame, query
 from warehouse.registry import TASK
+from warehouse.scope import Scope
 
 PERIOD = Period(date(2026, 11, 1), date(2026, 11, 20))
 END = PERIOD.end
@@ -28,9 +29,9 @@ def layout(dash_app):
 
 def test_kpis_are_the_registry_values(render, layout, reader):
     tree = render(layout)
-    overdue = query("task_overdue", PERIOD, as_of=END, reader=reader).iloc[0]
-    rate = query("task_overdue_rate", PERIOD, as_of=END, reader=reader).iloc[0]
-    on_time = query("task_on_time_rate", PERIOD, as_of=END, reader=reader).iloc[0]
+    overdue = query("task_overdue", PERIOD, as_of=END, scope=Scope.everything(), reader=reader).iloc[0]
+    rate = query("task_overdue_rate", PERIOD, as_of=END, scope=Scope.everything(), reader=reader).iloc[0]
+    on_time = query("task_on_time_rate", PERIOD, as_of=END, scope=Scope.everything(), reader=reader).iloc[0]
     assert overdue.value > 0
     assert find(tree, "kpi-task_overdue").children == fmt.count(overdue.value)
     assert find(tree, "kpi-task_overdue_rate").children == fmt.percent(rate.value)
@@ -44,7 +45,7 @@ def test_kpis_are_the_registry_values(render, layout, reader):
 
 
 def test_states_by_source_are_the_task_facts(render, layout, reader):
-    facts = family_frame(TASK, PERIOD, ("source",), as_of=END, scope=None, unit=None, kind=None,
+    facts = family_frame(TASK, PERIOD, ("source",), as_of=END, scope=Scope.everything(), unit=None, kind=None,
                          structure="current", reader=reader).set_index("source")
     table = find(render(layout), "tasks-sources-table")
     rows = {text(row.children[0]): [text(cell) for cell in row.children[1:]] for row in table.children[1].children}
@@ -59,7 +60,7 @@ def test_overdue_by_lead_unit_drills_to_the_unit(render, layout, reader):
     query_ = {"from": "2026-01-01", "to": "2026-11-20"}
     tree = render(layout, **query_)
     bar = find(tree, {"type": "drill", "name": "tasks-units"}).figure.data[0]
-    expected = query("task_overdue", Period(date(2026, 1, 1), END), by=("unit",), as_of=END, reader=reader)
+    expected = query("task_overdue", Period(date(2026, 1, 1), END), by=("unit",), as_of=END, scope=Scope.everything(), reader=reader)
     expected = expected[expected.numerator > 0].sort_values(["value", "unit_code"], ascending=[False, True]).head(15)
     assert list(bar.x)[::-1] == list(expected.value)
     for href, code in zip(list(bar.customdata)[::-1], expected.unit_code):
@@ -69,7 +70,7 @@ def test_overdue_by_lead_unit_drills_to_the_unit(render, layout, reader):
 def test_the_most_overdue_tasks(render, layout, reader):
     tree = render(layout)
     rows = find(tree, "tasks-list-table").children[1].children
-    expected = lists.overdue_tasks(END, reader=reader, limit=20)
+    expected = lists.overdue_tasks(END, scope=Scope.everything(), reader=reader, limit=20)
     assert len(rows) == len(expected) > 0
     for row, task in zip(rows, expected.itertuples()):
         cells = row.children
@@ -85,7 +86,7 @@ def test_the_kind_filter_keeps_the_list_to_that_kind(render, layout, reader, das
 
     kinds = reference.units(reader).set_index("unit_code")["kind"]
     rows = find(render(layout, kind="province_dept"), "tasks-list-table")
-    overdue = query("task_overdue", PERIOD, as_of=END, kind="province_dept", reader=reader).iloc[0].value
+    overdue = query("task_overdue", PERIOD, as_of=END, kind="province_dept", scope=Scope.everything(), reader=reader).iloc[0].value
     if rows is None:
         assert overdue == 0
         return

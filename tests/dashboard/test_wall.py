@@ -8,6 +8,7 @@ from tests.dashboard.conftest import free_port, kiosk_page, start_app, wait_for
 from warehouse.metrics import query
 from warehouse.snapshots import Reader
 from dashboard.periods import this_month
+from warehouse.scope import Scope
 
 pytestmark = pytest.mark.browser
 
@@ -61,7 +62,7 @@ def test_the_wall_fits_the_screen_with_large_numerals(wall_server, browser, widt
     page = kiosk_page(browser, settings, url, viewport={"width": width, "height": height})
     page.goto(url + "/wall")
     page.wait_for_selector(".wall-slide.active")
-    expected = query("dossier_on_time_rate", this_month(settings.demo_today), reader=Reader(settings)).iloc[0]
+    expected = query("dossier_on_time_rate", this_month(settings.demo_today), scope=Scope.everything(), reader=Reader(settings)).iloc[0]
     assert page.inner_text("#wall-dossier_on_time_rate") == fmt.percent(expected.value)
     numeral = page.evaluate("""() => {
         const canvas = document.getElementById('wall-canvas');

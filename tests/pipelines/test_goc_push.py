@@ -20,6 +20,7 @@ from tests.pipelines.goc_receiver import Receiver
 from warehouse import indicators, metrics
 from warehouse.periods import Period
 from warehouse.snapshots import Reader
+from warehouse.scope import Scope
 
 ROOT = Path(__file__).resolve().parents[2]
 TODAY = date(2026, 11, 20)
@@ -79,7 +80,7 @@ def test_the_messages_hold_the_registry_numbers(demo, tmp_path):
     assert november["period"] == {"period_type": "month", "period": "2026-11", "period_start": "2026-11-01",
                                   "period_end": "2026-11-20", "complete": False}
     assert november["data_version"] == version
-    expected = metrics.query("dossier_on_time_rate", Period(date(2026, 11, 1), TODAY), reader=Reader(settings))
+    expected = metrics.query("dossier_on_time_rate", Period(date(2026, 11, 1), TODAY), scope=Scope.everything(), reader=Reader(settings))
     total = next(r for r in november["data"] if r["indicator"] == "dossier_on_time_rate" and r["unit_code"] is None)
     assert (total["numerator"], total["denominator"]) == (int(expected["numerator"][0]),
                                                           int(expected["denominator"][0]))

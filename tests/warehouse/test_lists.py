@@ -5,6 +5,7 @@ from datetime import date
 
 from warehouse.lists import overdue_dossiers, overdue_tasks
 from warehouse.reference import units
+from warehouse.scope import Scope
 from warehouse.snapshots import Reader
 
 AS_OF = date(2026, 11, 20)
@@ -14,9 +15,9 @@ def test_a_kind_keeps_the_rows_of_units_of_that_kind_only(demo):
     reader = Reader(demo[0])
     kinds = units(reader).set_index("unit_code")["kind"]
     for read in (overdue_dossiers, overdue_tasks):
-        everything = read(AS_OF, reader=reader, limit=10_000)
+        everything = read(AS_OF, reader=reader, scope=Scope.everything(), limit=10_000)
         assert len(everything) > 0
-        parts = {kind: read(AS_OF, reader=reader, kind=kind, limit=10_000) for kind in ("ministry_unit", "province_dept")}
+        parts = {kind: read(AS_OF, reader=reader, scope=Scope.everything(), kind=kind, limit=10_000) for kind in ("ministry_unit", "province_dept")}
         for kind, rows in parts.items():
             assert set(rows["unit_code"].map(kinds)) <= {kind}
         assert sum(len(rows) for rows in parts.values()) == len(everything)

@@ -20,6 +20,8 @@ import pytest
 from config.settings import CONFIG_DIR
 from warehouse.metrics import Period, query
 from warehouse.snapshots import Reader
+from warehouse import reference
+from warehouse.scope import Scope
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 CLOSED = {"finished", "rejected", "withdrawn"}
@@ -148,11 +150,11 @@ def test_dossier_on_time_rate(files, period):
     reader = Reader(settings)
     for structure in ("current", "historical"):
         expected = _expected_on_time(raw, period, structure)
-        got = query("dossier_on_time_rate", period, by=["unit"], structure=structure, reader=reader)
+        got = query("dossier_on_time_rate", period, by=["unit"], structure=structure, scope=Scope.everything(), reader=reader)
         assert _as_dict(got) == expected
         for row in got.itertuples():
             assert row.value == pytest.approx(row.numerator / row.denominator)
-    total = query("dossier_on_time_rate", period, reader=reader).iloc[0]
+    total = query("dossier_on_time_rate", period, scope=Scope.everything(), reader=reader).iloc[0]
     num, den = _total(_expected_on_time(raw, period, "current"))
     assert (total.numerator, total.denominator) == (num, den) and den > 0
     assert total.value == pytest.approx(num / den)
@@ -162,7 +164,7 @@ def test_dossier_on_time_rate(files, period):
 def test_task_overdue(files, period):
     settings, raw = files
     expected = _expected_overdue(raw, period.end)
-    got = query("task_overdue", period, by=["unit"], reader=Reader(settings))
+    got = query("task_overdue", period, by=["unit"], scope=Scope.everything(), reader=Reader(settings))
     assert _as_dict(got) == expected
     assert (got["value"] == got["numerator"]).all()
     assert sum(n for n, _ in expected.values()) > 0
@@ -173,8 +175,8 @@ def test_budget_disbursement_rate(files, period):
     settings, raw = files
     expected = _expected_budget(raw, period.end)
     reader = Reader(settings)
-    assert _as_dict(query("budget_disbursement_rate", period, by=["unit"], reader=reader)) == expected
-    total = query("budget_disbursement_rate", period, reader=reader).iloc[0]
+    assert _as_dict(query("budget_disbursement_rate", period, by=["unit"], scope=Scope.everything(), reader=reader)) == expected
+    total = query("budget_disbursement_rate", period, scope=Scope.everything(), reader=reader).iloc[0]
     num, den = _total(expected)
     assert (total.numerator, total.denominator) == (num, den)
     assert total.value == pytest.approx(num / den)
@@ -184,13 +186,13 @@ def test_scope_and_unit_filter(files):
     settings, raw = files
     period = PERIODS[1]
     reader = Reader(settings)
-    by_unit = _as_dict(query("dossier_on_time_rate", period, by=["unit"], reader=reader))
+    by_unit = _as_dict(query("dossier_on_time_rate", period, by=["unit"], scope=Scope.everything(), reader=reader))
     some = sorted(by_unit)[:2]
-    scoped = _as_dict(query("dossier_on_time_rate", period, by=["unit"], scope=set(some), reader=reader))
+    scoped = _as_dict(query("dossier_on_time_rate", period, by=["unit"], scope=Scope.of(reference.units(reader), set(some)), reader=reader))
     assert scoped == {u: by_unit[u] for u in some}
-    one = query("dossier_on_time_rate", period, unit=some[0], reader=reader).iloc[0]
+    one = query("dossier_on_time_rate", period, unit=some[0], scope=Scope.everything(), reader=reader).iloc[0]
     assert (one.unit_code, (one.numerator, one.denominator)) == (some[0], by_unit[some[0]])
-    nothing = query("dossier_on_time_rate", period, scope=set(), reader=reader).iloc[0]
+    nothing = query("dossier_on_time_rate", period, scope=Scope.of(reference.units(reader), set()), reader=reader).iloc[0]
     assert nothing.denominator == 0 and pd.isna(nothing.value)  # no data, never 0 % or 100 %
 
 
@@ -199,7 +201,7 @@ def test_rollup_to_current_structure_moves_old_units(files):
     successors = raw["units"][raw["units"]["successor_code"] != ""]
     assert len(successors) > 60  # 63 old provincial departments, predecessor ministry units
     historical = query("dossier_on_time_rate", PERIODS[1], by=["unit"], structure="historical",
-                       reader=Reader(settings))
+                       scope=Scope.everything(), reader=Reader(settings))
     assert set(historical["unit_code"]) & set(successors["unit_code"])
 
 
@@ -235,12 +237,12 @@ def test_procedure_level_mart_adds_up_to_the_unit_level_one(files, name):
     settings, raw = files
     reader = Reader(settings)
     period = PERIODS[1]
-    total = query(name, period, reader=reader).iloc[0]
+    total = query(name, period, scope=Scope.everything(), reader=reader).iloc[0]
     for cut in ("procedure", "field"):
-        parts = query(name, period, by=[cut], reader=reader)
+        parts = query(name, period, by=[cut], scope=Scope.everything(), reader=reader)
         assert (parts["numerator"].sum(), parts["denominator"].sum()) == (total.numerator, total.denominator)
-    by_unit = query(name, period, by=["unit"], reader=reader)
-    by_unit_field = query(name, period, by=["unit", "field"], reader=reader)
+    by_unit = query(name, period, by=["unit"], scope=Scope.everything(), reader=reader)
+    by_unit_field = query(name, period, by=["unit", "field"], scope=Scope.everything(), reader=reader)
     summed = by_unit_field.groupby("unit_code")[["numerator", "denominator"]].sum()
     assert summed.loc[by_unit["unit_code"]].values.tolist() == by_unit[["numerator", "denominator"]].values.tolist()
 
@@ -248,9 +250,9 @@ def test_procedure_level_mart_adds_up_to_the_unit_level_one(files, name):
 def test_by_kind_and_kind_filter(files):
     settings, raw = files
     reader = Reader(settings)
-    by_kind = query("dossier_on_time_rate", PERIODS[1], by=["kind"], reader=reader)
+    by_kind = query("dossier_on_time_rate", PERIODS[1], by=["kind"], scope=Scope.everything(), reader=reader)
     assert set(by_kind["kind"]) == {"ministry_unit", "province_dept"}
-    provinces = query("dossier_on_time_rate", PERIODS[1], kind="province_dept", reader=reader).iloc[0]
+    provinces = query("dossier_on_time_rate", PERIODS[1], kind="province_dept", scope=Scope.everything(), reader=reader).iloc[0]
     row = by_kind.set_index("kind").loc["province_dept"]
     assert (provinces.numerator, provinces.denominator) == (row.numerator, row.denominator)
 
@@ -261,9 +263,9 @@ def test_overdue_lists_agree_with_the_indicators(files, period):
 
     settings, raw = files
     reader = Reader(settings)
-    dossiers = overdue_dossiers(period.end, reader=reader, limit=10_000)
-    assert len(dossiers) == query("dossier_overdue_open", period, reader=reader).iloc[0].numerator
+    dossiers = overdue_dossiers(period.end, scope=Scope.everything(), reader=reader, limit=10_000)
+    assert len(dossiers) == query("dossier_overdue_open", period, scope=Scope.everything(), reader=reader).iloc[0].numerator
     assert (dossiers["days_overdue"] >= 0).all()
-    tasks = overdue_tasks(period.end, reader=reader, limit=10_000)
-    assert len(tasks) == query("task_overdue", period, reader=reader).iloc[0].numerator > 0
+    tasks = overdue_tasks(period.end, scope=Scope.everything(), reader=reader, limit=10_000)
+    assert len(tasks) == query("task_overdue", period, scope=Scope.everything(), reader=reader).iloc[0].numerator > 0
     assert (tasks["days_overdue"] >= 0).all()

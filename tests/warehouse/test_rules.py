@@ -16,6 +16,8 @@ from warehouse.db import writer
 from warehouse.metrics import Period, query
 from warehouse.ranking import composite, rank_within_kind
 from warehouse.snapshots import Reader, publish
+from warehouse import reference
+from warehouse.scope import Scope
 
 UNITS = """unit_code,name_vi,kind,valid_from,valid_to,successor_code
 OLD1,Cục cũ thứ nhất,ministry_unit,,2023-12-31,MID
@@ -82,8 +84,9 @@ def reader(tmp_path_factory):
     return Reader(settings)
 
 
-def _one(reader, name, period, **options):
-    row = query(name, period, reader=reader, **options).iloc[0]
+def _one(reader, name, period, scope=None, **options):
+    scope = Scope.everything() if scope is None else Scope.of(reference.units(reader), scope)
+    row = query(name, period, scope=scope, reader=reader, **options).iloc[0]
     value = None if pd.isna(row["value"]) else row["value"]
     return value, int(row["numerator"]), int(row["denominator"])
 
@@ -127,9 +130,9 @@ def test_online_and_payment_rates_and_points(reader):
 
 
 def test_three_step_successor_chain(reader):
-    current = query("dossier_on_time_rate", FEB, by=["unit"], reader=reader)
+    current = query("dossier_on_time_rate", FEB, by=["unit"], scope=Scope.everything(), reader=reader)
     assert current[["unit_code", "numerator", "denominator"]].values.tolist() == [["NEW", 5, 9]]
-    historical = query("dossier_on_time_rate", FEB, by=["unit"], structure="historical", reader=reader)
+    historical = query("dossier_on_time_rate", FEB, by=["unit"], structure="historical", scope=Scope.everything(), reader=reader)
     assert historical[["unit_code", "numerator", "denominator"]].values.tolist() == [
         ["MID", 1, 2], ["NEW", 3, 5], ["OLD1", 1, 2]]
     # a scope naming only the current unit still sees its predecessors' records
@@ -146,20 +149,20 @@ def test_tasks_as_of_a_date(reader):
     assert _one(reader, "task_no_deadline", MARCH) == (2.0, 2, 7)
     # as of 12 March: T2 overdue, T6 done on time, the others on track
     assert _one(reader, "task_overdue_rate", MARCH, as_of=date(2026, 3, 12)) == (0.5, 1, 2)
-    by_source = query("task_overdue", MARCH, by=["source"], reader=reader)
+    by_source = query("task_overdue", MARCH, by=["source"], scope=Scope.everything(), reader=reader)
     assert dict(zip(by_source["source"], by_source["numerator"])) == {
         "government": 1, "ministry_leader": 0, "other": 0, "prime_minister": 1}
 
 
 def test_latest_budget_row_per_line_and_target(reader):
     # 15 March: L1 at its 28 Feb row (300 of 1,200), L2 at its 15 Feb row (50 of 500)
-    rows = query("budget_disbursement_rate", MARCH, as_of=date(2026, 3, 15), reader=reader)
+    rows = query("budget_disbursement_rate", MARCH, as_of=date(2026, 3, 15), scope=Scope.everything(), reader=reader)
     row = rows.iloc[0]
     assert (row.value, row.numerator, row.denominator) == (pytest.approx(350 / 1700), 350, 1700)
     assert row.target == pytest.approx(0.95 * 73 / 364)  # straight line, day 73 of the year
     assert row.gap_pp == pytest.approx(100 * (350 / 1700 - 0.95 * 73 / 364))
     assert _one(reader, "budget_disbursement_rate", MARCH, as_of=date(2026, 2, 10)) == (0.1, 100, 1000)
-    by_category = query("budget_disbursement_rate", MARCH, by=["category"], reader=reader)
+    by_category = query("budget_disbursement_rate", MARCH, by=["category"], scope=Scope.everything(), reader=reader)
     assert by_category[["category", "numerator", "denominator"]].values.tolist() == [
         ["investment", 600, 1200], ["recurrent", 50, 500]]
 
@@ -173,11 +176,11 @@ def test_zero_denominators_are_no_data(reader):
 
 def test_by_month_each_bucket_is_its_own_period(reader):
     months = query("dossier_on_time_rate", Period(date(2026, 2, 1), date(2026, 3, 31)), by=["month"],
-                   reader=reader)
+                   scope=Scope.everything(), reader=reader)
     assert months[["month", "numerator", "denominator"]].values.tolist() == [
         ["2026-02", 5, 9], ["2026-03", 3, 6]]
     gov = query("dossier_online_rate", Period(date(2026, 2, 1), date(2026, 3, 31)), by=["gov_month"],
-                reader=reader)
+                scope=Scope.everything(), reader=reader)
     # Government months: 1-14 Feb (D1-D4, D6: online D1, D3, D6), 15 Feb-14 Mar (D5, D8-D11:
     # all online but D10), 15-31 Mar (nothing received)
     assert gov[["gov_month", "numerator", "denominator"]].values.tolist() == [
@@ -201,7 +204,7 @@ def test_composite_rescales_weights_when_a_component_has_no_data():
 
 
 def test_unit_ranking_rows(reader):
-    ranking = query("unit_ranking", MARCH, reader=reader)
+    ranking = query("unit_ranking", MARCH, scope=Scope.everything(), reader=reader)
     row = ranking.set_index("unit_code").loc["NEW"]
     # procedures: March on-time 3/6; tasks: done on time 2 of 5 done or fallen due;
     # budget: 650/1700 against the target on 31 March
@@ -215,7 +218,7 @@ def test_unit_ranking_rows(reader):
 
 def test_unit_ranking_leaves_out_components_without_data(reader):
     # June 2024: PROV closed one dossier on time and has no tasks and no budget
-    [row] = query("unit_ranking", Period(date(2024, 6, 1), date(2024, 6, 30)), reader=reader).to_dict("records")
+    [row] = query("unit_ranking", Period(date(2024, 6, 1), date(2024, 6, 30)), scope=Scope.everything(), reader=reader).to_dict("records")
     assert (row["unit_code"], row["procedures"], row["composite"], row["rank"]) == ("PROV", 100, 100, 1)
     assert pd.isna(row["tasks"]) and pd.isna(row["budget"]) and pd.isna(row["previous_rank"])
 
@@ -223,13 +226,13 @@ def test_unit_ranking_leaves_out_components_without_data(reader):
 def test_overdue_lists_count_working_days(reader):
     from warehouse.lists import overdue_dossiers, overdue_tasks
 
-    dossiers = overdue_dossiers(date(2026, 2, 28), reader=reader)
+    dossiers = overdue_dossiers(date(2026, 2, 28), scope=Scope.everything(), reader=reader)
     # D6 due Tue 10 Feb: 11-13 Feb and 23-27 Feb are working days, Tết week 16-20 is not
     assert dossiers[["dossier_id", "days_overdue"]].values.tolist() == [["D6", 8], ["D11", 0]]
     assert set(dossiers["unit_code"]) == {"NEW"}
-    assert overdue_dossiers(date(2026, 2, 28), reader=reader, scope={"PROV"}).empty
-    assert len(overdue_dossiers(date(2026, 2, 28), reader=reader, limit=1)) == 1
-    tasks = overdue_tasks(date(2026, 3, 31), reader=reader)
+    assert overdue_dossiers(date(2026, 2, 28), reader=reader, scope=Scope.of(reference.units(reader), {"PROV"})).empty
+    assert len(overdue_dossiers(date(2026, 2, 28), scope=Scope.everything(), reader=reader, limit=1)) == 1
+    tasks = overdue_tasks(date(2026, 3, 31), scope=Scope.everything(), reader=reader)
     # T8 due Fri 20 Mar: 23-27 and 30-31 Mar; T3 due Mon 30 Mar: 31 Mar
     assert tasks[["task_id", "days_overdue"]].values.tolist() == [["T8", 7], ["T3", 1]]
     # the list agrees with the indicator

@@ -1,5 +1,6 @@
 -- The frame around every family of facts: map each row's unit to the structure asked for,
--- keep only the caller's scope, describe it (kind, field) and add up by the requested keys.
+-- keep only the caller's scope (resolved beforehand with its sub-units and merged units, so
+-- the recorded unit is all it checks), describe it (kind, field) and add up by the keys.
 -- {facts} is a facts query of this folder; {keys}, {sums}, {describe} come from the registry.
 with facts as (
     {facts}
@@ -11,9 +12,7 @@ mapped as (
         f.*
     from facts as f
     join unit_rollup as r using (unit_code)
-    where $all_units
-        or list_contains($scope, r.current_code)
-        or list_contains($scope, f.unit_code)
+    where $all_units or list_contains($scope, f.unit_code)
 ),
 
 described as (

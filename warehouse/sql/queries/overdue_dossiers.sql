@@ -8,7 +8,7 @@ with unit_codes as (
     join units as cu on cu.unit_code = r.current_code
     where ($unit is null or r.current_code = $unit or r.unit_code = $unit)
         and ($kind is null or cu.kind = $kind)
-        and ($all_units or list_contains($scope, r.current_code) or list_contains($scope, r.unit_code))
+        and ($all_units or list_contains($scope, r.unit_code))
 ),
 
 candidate as (

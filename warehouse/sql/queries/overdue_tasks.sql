@@ -9,7 +9,7 @@ with overdue as (
     where t.assigned_on <= $as_of
         and (t.completed_on is null or t.completed_on > $as_of)
         and t.due_on < $as_of
-        and ($all_units or list_contains($scope, r.current_code) or list_contains($scope, t.lead_unit_code))
+        and ($all_units or list_contains($scope, t.lead_unit_code))
         and ($unit is null or r.current_code = $unit or t.lead_unit_code = $unit)
         and ($kind is null or cu.kind = $kind)
 ),
