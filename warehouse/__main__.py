@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import SettingsError, load_settings
-from warehouse.metrics import REGISTRY, Period, Scope, query
+from warehouse.metrics import REGISTRY, Period, Scope, query, with_previous
 from warehouse.snapshots import NoSnapshot, Reader
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter warehouse.")
@@ -33,8 +33,10 @@ def _date(text: str):
 
 
 def _json_value(value):
-    if pd.isna(value):
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
         return None
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
     return value.item() if hasattr(value, "item") else value
 
 
@@ -49,6 +51,8 @@ def metric(
     by: Annotated[Optional[list[By]], typer.Option("--by", help="Cut by (repeatable)")] = None,
     structure: Annotated[Structure, typer.Option(help="Units as now, or as they were")] = Structure.current,
     fmt: Annotated[Format, typer.Option("--format", help="json or table")] = Format.table,
+    compare: Annotated[bool, typer.Option("--compare", help="Add the comparison period and its value "
+                                                             "(cùng kỳ for calendar-aligned periods)")] = False,
 ):
     """Compute one metric over a period."""
     if name not in REGISTRY:
@@ -56,7 +60,8 @@ def metric(
         raise typer.Exit(2)
     try:
         period = Period(_date(date_from), _date(date_to))
-        frame = query(name, period, scope=Scope.everything(), by=[b.value for b in by or ()],
+        read = with_previous if compare else query
+        frame = read(name, period, scope=Scope.everything(), by=[b.value for b in by or ()],
                       as_of=_date(as_of) if as_of else None, unit=unit,
                       kind=kind.value if kind else None, structure=structure.value,
                       reader=Reader(load_settings()))

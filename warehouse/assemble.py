@@ -34,7 +34,7 @@ def frame_sql(family: Family, by: tuple[str, ...]) -> str:
     """The family's quantities per bucket and ``by`` keys."""
     keys = ["bucket"] + [family.dimensions[b] for b in by if b not in TIME_GRAINS]
     sums = [f"sum({q})::double as {q}" if q in family.fractional else f"sum({q})::bigint as {q}"
-            for q in family.quantities]
+            for q in family.quantities] + [f"{how}({name}) as {name}" for name, how in family.extents]
     mart = family.mart_for(by)
     columns, joins = (mart.describe if mart and mart.describe else ("", ""))
     return read_sql("metrics/_frame").format(facts=facts_sql(family, by), keys=", ".join(keys),

@@ -55,10 +55,11 @@ def read_buckets(family: Family, cut: Cut, by: tuple[str, ...], *, scope: Scope,
     """
     params = frame_params(cut, scope=scope, unit=unit, kind=kind, structure=structure)
     frame = reader.frame(frame_sql(family, by), params)
-    if len(frame.columns) - len(family.quantities) > 1:
+    if len(frame.columns) - len(family.measures) > 1:
         return frame[frame[list(family.quantities)].ne(0).any(axis=1)].reset_index(drop=True)
     missing = [label for label, _, _ in cut if label not in set(frame["bucket"])]
-    zeros = pd.DataFrame([{"bucket": label, **{q: 0 for q in family.quantities}} for label in missing])
+    zeros = pd.DataFrame([{"bucket": label, **{q: 0 for q in family.quantities},
+                           **{name: None for name, _ in family.extents}} for label in missing])
     return pd.concat([frame, zeros], ignore_index=True) if missing else frame
 
 
@@ -78,7 +79,7 @@ def values(metric: Metric, frame: pd.DataFrame) -> pd.DataFrame:
     """The metric's value beside its numerator and denominator (no data when the
     denominator is 0), with the family's target and gap when it declares one."""
     family = metric.family
-    keys = [c for c in frame.columns if c not in family.quantities]
+    keys = [c for c in frame.columns if c not in family.measures]
     numerator = frame[metric.numerator]
     denominator = frame[metric.denominator]
     rate = numerator / denominator.where(denominator > 0)
@@ -89,12 +90,17 @@ def values(metric: Metric, frame: pd.DataFrame) -> pd.DataFrame:
     else:
         value = numerator.astype("float64")
     result = frame[keys].assign(value=value.astype("float64"), numerator=numerator,
-                                denominator=denominator)
+                                denominator=denominator, **{name: _dates(frame[name]) for name, _ in family.extents})
     if family.target:
         expected, plan = family.target
         target = frame[expected] / frame[plan].where(frame[plan] > 0)
         result = result.assign(target=target, gap_pp=(result["value"] - target) * 100)
     return result.sort_values(keys).reset_index(drop=True) if keys else result
+
+
+def _dates(column: pd.Series) -> pd.Series:
+    """Dates as dates (DuckDB hands them to pandas as timestamps), none as None."""
+    return column.map(lambda v: None if pd.isna(v) else pd.Timestamp(v).date()).astype(object)
 
 
 def _rank(metric: Metric, period: Period, *, scope: Scope, unit: str | None, kind: str | None,
@@ -169,3 +175,29 @@ def query(
     if not by:
         result.insert(0, "unit_code", unit)
     return result
+
+
+def with_previous(name: str, period: Period, *, scope: Scope, by: Iterable[str] = (), as_of: date | None = None,
+                  **options) -> pd.DataFrame:
+    """``query`` with each row's comparison period (DOMAIN.md: cùng kỳ for calendar-aligned
+    periods, else the same length before) and its value there: ``previous_from``,
+    ``previous_to`` and ``previous_value``. A row of a time cut is compared bucket by
+    bucket; a point-in-time ``as_of`` moves back as far as the period does."""
+    by = tuple(by)
+    frame = query(name, period, scope=scope, by=by, as_of=as_of, **options)
+    grain = next((b for b in by if b in TIME_GRAINS), None)
+    keys = [c for c in ("unit_code", "kind", "field", "procedure_code", "source", "category") if c in frame.columns]
+    rest = tuple(b for b in by if b != grain)
+    spans = ([(None, period)] if grain is None else
+             [(label, Period(first, last)) for label, first, last in buckets(period, grain)])
+    parts = []
+    for label, span in spans:
+        before = span.previous()
+        earlier = query(name, before, scope=scope, by=rest, **options)
+        merge_keys = [k for k in keys if k in earlier.columns and (k != "unit_code" or rest)]
+        earlier = earlier[merge_keys + ["value"]].rename(columns={"value": "previous_value"})
+        part = frame if grain is None else frame[frame[grain] == label]
+        part = part.merge(earlier, on=merge_keys, how="left") if merge_keys else part.assign(
+            previous_value=earlier["previous_value"].iloc[0] if len(earlier) else None)
+        parts.append(part.assign(previous_from=before.start, previous_to=before.end))
+    return pd.concat(parts, ignore_index=True) if parts else frame

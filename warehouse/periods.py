@@ -27,8 +27,36 @@ class Period:
         return (self.end - self.start).days + 1
 
     def previous(self) -> Period:
-        """The period of the same length just before this one."""
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        """The comparison period (DOMAIN.md, Time and calendar): a calendar-aligned period
+        is compared with the same span of the previous month, quarter or year (cùng kỳ),
+        the whole previous one when it is whole; any other with the period of the same
+        length just before it."""
+        months = self.aligned_to()
+        if months is None:
+            return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+        start = _add_months(self.start, -months)
+        container_end = _add_months(self.start, months) - timedelta(days=1)
+        if self.end == container_end:
+            return Period(start, self.start - timedelta(days=1))
+        return Period(start, _add_months(self.end, -months))
+
+    def aligned_to(self) -> int | None:
+        """The length in months of the smallest month, quarter or year that starts on this
+        period's first day and holds its last day; None when there is none."""
+        for months in (1, 3, 12):
+            starts = self.start.day == 1 and (self.start.month - 1) % months == 0
+            if starts and self.end < _add_months(self.start, months):
+                return months
+        return None
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (earlier when negative), or the last day of that month
+    when it is shorter (31/03 less one month is 28/02)."""
+    year, month = divmod(day.month - 1 + months, 12)
+    first = date(day.year + year, month + 1, 1)
+    last = _next_month(first) - timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))
 
 
 def _month_start(day: date) -> date:

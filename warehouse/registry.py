@@ -42,6 +42,12 @@ class Family:
     marts: tuple[Mart, ...] = ()  # the smallest that serves a cut is read; none: the facts read their own
     fractional: tuple[str, ...] = ()  # quantities that are not whole numbers
     target: tuple[str, str] | None = None  # (expected, plan): metrics add target and gap_pp
+    extents: tuple[tuple[str, str], ...] = ()  # (column, min|max): dates a value is read from
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        """Every column the frame aggregates: the quantities and the extents."""
+        return self.quantities + tuple(name for name, _ in self.extents)
 
     def mart_for(self, by: tuple[str, ...]) -> Mart | None:
         """The first declared mart that serves every non-time cut of ``by``."""
@@ -82,6 +88,7 @@ BUDGET = Family(
     point_in_time=True,
     fractional=("target_plan",),
     target=("target_plan", "plan"),
+    extents=(("data_from", "min"), ("data_to", "max")),
 )
 FAMILIES = (DOSSIER, TASK, BUDGET)
 

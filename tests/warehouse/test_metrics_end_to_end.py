@@ -123,11 +123,25 @@ def _expected_overdue(raw, as_of: date) -> dict:
     return counts
 
 
-def _expected_budget(raw, as_of: date) -> dict:
-    current = _rollup(raw["units"])
+def _latest_budget_rows(raw, as_of: date):
     b = raw["budget"].copy()
     b = b[(b["fiscal_year"].astype(int) == as_of.year) & (b["as_of"] <= as_of.isoformat())]
-    latest = b.sort_values("as_of").groupby(["unit_code", "category", "line_code"]).tail(1)
+    return b.sort_values("as_of").groupby(["unit_code", "category", "line_code"]).tail(1)
+
+
+def _expected_target(raw, as_of: date) -> tuple[float, str, str]:
+    """The plan-weighted target, each line at its own report's date on config/targets.toml's
+    straight line (0 on 1 January to 95 % on 31 December), and the report dates used."""
+    latest = _latest_budget_rows(raw, as_of)
+    year_days = (date(as_of.year, 12, 31) - date(as_of.year, 1, 1)).days
+    expected = sum(int(r.plan_amount) * 0.95 * (date.fromisoformat(r.as_of[:10]) - date(as_of.year, 1, 1)).days
+                   / year_days for r in latest.itertuples())
+    return expected / latest["plan_amount"].astype(int).sum(), latest["as_of"].min()[:10], latest["as_of"].max()[:10]
+
+
+def _expected_budget(raw, as_of: date) -> dict:
+    current = _rollup(raw["units"])
+    latest = _latest_budget_rows(raw, as_of)
     counts: dict = {}
     for r in latest.itertuples():
         unit = current(r.unit_code)
@@ -205,6 +219,23 @@ def test_rollup_to_current_structure_moves_old_units(files):
     assert set(historical["unit_code"]) & set(successors["unit_code"])
 
 
+def test_cli_compare_adds_the_comparison_period_and_its_value(files):
+    """On the 2nd of a month, "this month" is compared with the 1st-2nd of the month before."""
+    settings, raw = files
+    env = {"OPSCENTER_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-m", "warehouse", "metric", "dossier_on_time_rate", "--from", "2026-11-01",
+         "--to", "2026-11-02", "--by", "unit", "--compare", "--format", "json"],
+        capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = json.loads(done.stdout)
+    before = _expected_on_time(raw, Period(date(2026, 10, 1), date(2026, 10, 2)), "current")
+    assert rows and {(r["previous_from"], r["previous_to"]) for r in rows} == {("2026-10-01", "2026-10-02")}
+    for row in rows:
+        num, den = before.get(row["unit_code"], (0, 0))
+        assert row["previous_value"] == (pytest.approx(num / den) if den else None)
+
+
 def test_cli_json(files):
     settings, raw = files
     env = {"OPSCENTER_DATA_DIR": str(settings.data_dir), "PATH": "/usr/bin:/bin"}
@@ -225,9 +256,11 @@ def test_cli_json(files):
     num, den = _total(_expected_budget(raw, date(2026, 3, 31)))
     assert {k: total[k] for k in ("unit_code", "value", "numerator", "denominator")} == {
         "unit_code": None, "value": pytest.approx(num / den), "numerator": num, "denominator": den}
-    # straight-line target: 0 on 1 January to 95 % on 31 December, 89 of 364 days on 31 March
-    assert total["target"] == pytest.approx(0.95 * 89 / 364)
-    assert total["gap_pp"] == pytest.approx(100 * (num / den - 0.95 * 89 / 364))
+    # the target of each line at its own report's date (DOMAIN.md, Budget), not at 31 March
+    target, first, last = _expected_target(raw, date(2026, 3, 31))
+    assert total["target"] == pytest.approx(target)
+    assert total["gap_pp"] == pytest.approx(100 * (num / den - target))
+    assert (total["data_from"], total["data_to"]) == (first, last)
 
 
 @pytest.mark.parametrize("name", ["dossier_on_time_rate", "dossier_closed_on_time_rate",

@@ -159,8 +159,12 @@ def test_latest_budget_row_per_line_and_target(reader):
     rows = query("budget_disbursement_rate", MARCH, as_of=date(2026, 3, 15), scope=Scope.everything(), reader=reader)
     row = rows.iloc[0]
     assert (row.value, row.numerator, row.denominator) == (pytest.approx(350 / 1700), 350, 1700)
-    assert row.target == pytest.approx(0.95 * 73 / 364)  # straight line, day 73 of the year
-    assert row.gap_pp == pytest.approx(100 * (350 / 1700 - 0.95 * 73 / 364))
+    # each line's target at its own report's date (DOMAIN.md, Budget), not at 15 March:
+    # L1's 28 Feb (day 58 of the straight line), L2's 15 Feb (day 45)
+    target = (1200 * 0.95 * 58 / 364 + 500 * 0.95 * 45 / 364) / 1700
+    assert row.target == pytest.approx(target)
+    assert row.gap_pp == pytest.approx(100 * (350 / 1700 - target))
+    assert (row.data_from, row.data_to) == (date(2026, 2, 15), date(2026, 2, 28))
     assert _one(reader, "budget_disbursement_rate", MARCH, as_of=date(2026, 2, 10)) == (0.1, 100, 1000)
     by_category = query("budget_disbursement_rate", MARCH, by=["category"], scope=Scope.everything(), reader=reader)
     assert by_category[["category", "numerator", "denominator"]].values.tolist() == [
@@ -207,8 +211,8 @@ def test_unit_ranking_rows(reader):
     ranking = query("unit_ranking", MARCH, scope=Scope.everything(), reader=reader)
     row = ranking.set_index("unit_code").loc["NEW"]
     # procedures: March on-time 3/6; tasks: done on time 2 of 5 done or fallen due;
-    # budget: 650/1700 against the target on 31 March
-    target = (1200 * 0.95 * 89 / 364 + 500 * 0.95 * 89 / 364) / 1700
+    # budget: 650/1700 against the target of each line at its report's date (31 March, 15 Feb)
+    target = (1200 * 0.95 * 89 / 364 + 500 * 0.95 * 45 / 364) / 1700
     budget = 100 * min(1, (650 / 1700) / target)
     assert row.procedures == pytest.approx(50) and row.tasks == pytest.approx(40)
     assert row.budget == pytest.approx(budget)
