@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import context
 from dashboard.context import cached
-from warehouse import freshness, lists, ranking, reference
+from warehouse import freshness, lists, published, reference
 from warehouse.metrics import REGISTRY, Period, query
 from warehouse.scope import Scope
 from warehouse.snapshots import NoSnapshot
@@ -29,7 +29,7 @@ def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **opt
 
 def ranking_weights() -> dict[str, float]:
     """The ranking's weights, as the snapshot in use was published with them."""
-    return cached("ranking_weights", {}, lambda: ranking.weights(context.reader()))
+    return cached("ranking_weights", {}, lambda: published.weights(context.reader()))
 
 
 def total(name: str, period: Period, *, as_of: date | None = None, **options) -> dict:

@@ -95,7 +95,8 @@ def _rows(metric: Metric, frame: pd.DataFrame, period_of: dict[str, ReportPeriod
         rows.append({
             "indicator": metric.name, "unit_code": record.get("unit_code"), **period.as_dict(),
             "value": plain(record["value"]), "numerator": plain(record["numerator"]),
-            "denominator": plain(record["denominator"]), "data_version": version,
+            "denominator": plain(record["denominator"]), "status": record.get("status"),
+            "small_sample": bool(record.get("small_sample", False)), "data_version": version,
         })
     return rows
 

@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Literal
 
 import pandas as pd
 
-from warehouse import ranking
+from warehouse import published, ranking
 from warehouse.assemble import Cut, frame_params, frame_sql
 from warehouse.periods import TIME_GRAINS, Period, buckets
 from warehouse.registry import REGISTRY, Family, Metric
@@ -119,9 +119,10 @@ def _rank(metric: Metric, period: Period, *, scope: Scope, unit: str | None, kin
 
         params = {"family": source.family.name, "cut": cut, "by": list(by), "structure": structure}
         frame = values(source, cache("ranking", params, read) if cache else read())
+        frame.loc[published.small_sample(source, frame, reader), "value"] = None  # counts as no data
         scores.append(ranking.score(component, frame, ["bucket", "unit_code", *metric.ranking.groups]))
-    weights = ranking.weights(reader)
-    result = ranking.rank(metric.ranking, scores, weights)
+    result = ranking.rank(metric.ranking, scores, published.weights(reader))
+    result = result.assign(small_sample=False, status=published.status(metric, result, reader))
     keep = pd.Series(True, index=result.index)
     if unit is not None:
         keep &= result["unit_code"] == unit
@@ -172,9 +173,34 @@ def query(
               "as_of": as_of, "unit": unit, "kind": kind, "structure": structure}
     frame = cache("family", params, read) if cache else read()
     result = values(metric, frame)
+    result = result.assign(small_sample=published.small_sample(metric, result, reader))
+    units = 1
+    if metric.status.per_unit and "unit" not in by:
+        units = _units_per_row(metric, period, by, frame, as_of=as_of, unit=unit, kind=kind,
+                               structure=structure, reader=reader, scope=scope, cache=cache)
+    result = result.assign(status=published.status(metric, result, reader, units))
     if not by:
         result.insert(0, "unit_code", unit)
     return result
+
+
+def _units_per_row(metric: Metric, period: Period, by: tuple[str, ...], frame: pd.DataFrame, *,
+                   cache: Cache | None, **options) -> pd.Series:
+    """How many units with records each row of ``frame`` adds up (at least 1): a count's
+    watch limit is per unit (DOMAIN.md, Status of a value)."""
+    finer = by + ("unit",)
+
+    def read():
+        return family_frame(metric.family, period, finer, **options)
+
+    params = {"family": metric.family.name, "start": period.start, "end": period.end, "by": list(finer),
+              **{k: v for k, v in options.items() if k not in ("reader", "scope")}}
+    per_unit = cache("family", params, read) if cache else read()
+    keys = [c for c in frame.columns if c not in metric.family.measures]
+    if not keys:
+        return pd.Series(max(1, len(per_unit)), index=frame.index)
+    counts = per_unit.groupby(keys).size().rename("units").reset_index()
+    return frame[keys].merge(counts, on=keys, how="left")["units"].fillna(1).clip(lower=1).set_axis(frame.index)
 
 
 def with_previous(name: str, period: Period, *, scope: Scope, by: Iterable[str] = (), as_of: date | None = None,

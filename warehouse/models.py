@@ -12,7 +12,7 @@ import duckdb
 
 from warehouse.calendar import FIRST_YEAR, WorkCalendar
 from warehouse.db import SQL_DIR, read_sql, registered
-from warehouse.ranking import load_weights
+from warehouse import published
 from warehouse.targets import target_frame
 
 
@@ -84,7 +84,7 @@ def check(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def rebuild(con: duckdb.DuckDBPyConnection, settings) -> None:
-    """Rebuild the calendar, targets, ranking weights and every model, then run the checks."""
+    """Rebuild the calendar, targets, published settings and every model, then run the checks."""
     calendar = WorkCalendar.from_config(settings.config_dir)
     targets = target_frame(settings.config_dir, range(FIRST_YEAR, int(str(calendar.days[-1])[:4]) + 1))
     con.execute("delete from calendar_day")
@@ -92,8 +92,7 @@ def rebuild(con: duckdb.DuckDBPyConnection, settings) -> None:
         con.execute("insert into calendar_day select * from days")
     with registered(con, "targets", targets):
         con.execute("create or replace table budget_target_day as select * from targets")
-    con.execute("delete from ranking_weight")
-    con.executemany("insert into ranking_weight values (?, ?)", list(load_weights(settings.config_dir).items()))
+    published.store(con, settings.config_dir)
     for model in MODELS:
         con.execute(read_sql(f"models/{model.name}"))
     failures = check(con)

@@ -1,7 +1,7 @@
 """Unit ranking (DOMAIN.md): component scores, weighted composite, rank within each kind.
 
 Pure functions over the component metrics the engine reads (``metrics._rank``); the
-weights are read from the snapshot, where the publish stored them from
+weights come from the snapshot (``published.weights``), where the publish stored them from
 ``config/ranking.toml``, so a ranking and its data version always go together.
 """
 from __future__ import annotations
@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from warehouse.registry import Component, Ranking
-from warehouse.snapshots import Reader
 
 DEFAULT_WEIGHTS = {"procedures": 0.4, "tasks": 0.4, "budget": 0.2}
 
@@ -27,12 +26,6 @@ def load_weights(config_dir: Path) -> dict[str, float]:
     if set(weights) != set(DEFAULT_WEIGHTS) or any(w < 0 for w in weights.values()) or not sum(weights.values()):
         raise ValueError(f"{path}: [weights] needs non-negative {', '.join(DEFAULT_WEIGHTS)} with a positive sum")
     return weights
-
-
-def weights(reader: Reader) -> dict[str, float]:
-    """The weights the snapshot was published with."""
-    frame = reader.frame("select component, weight from ranking_weight")
-    return dict(zip(frame["component"], frame["weight"].astype("float64")))
 
 
 def score(component: Component, frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -60,17 +53,20 @@ def rank_within_kind(scores: pd.DataFrame, groups: tuple[str, ...] = ("kind",)) 
 
 
 def rank(ranking: Ranking, scores: list[pd.DataFrame], weights: dict[str, float]) -> pd.DataFrame:
-    """Every unit's composite and rank in the "now" bucket, with its rank in "before"."""
+    """Every unit's composite and rank in the "now" bucket, with its rank in "before"; a
+    unit with no component left is unranked (rank and composite missing), not dropped."""
     keys = ["bucket", "unit_code", *ranking.groups]
     names = tuple(c.name for c in ranking.components)
     merged = scores[0]
     for frame in scores[1:]:
         merged = merged.merge(frame, on=keys, how="outer")
     merged = merged.assign(composite=composite(merged, weights, names))
-    merged = merged[merged["composite"].notna()]
     groups = ("bucket", *ranking.groups)
-    merged = merged.assign(rank=rank_within_kind(merged, groups),
-                           ranked=merged.groupby(list(groups))["unit_code"].transform("count"))
+    scored = merged[merged["composite"].notna()]
+    merged = merged.assign(rank=rank_within_kind(scored, groups).reindex(merged.index).astype("Int64"),
+                           ranked=scored.groupby(list(groups))["unit_code"].transform("count")
+                           .reindex(merged.index))
+    merged["ranked"] = merged.groupby(list(groups))["ranked"].transform("max").fillna(0).astype("int64")
     before = merged[merged["bucket"] == "before"]
     result = merged[merged["bucket"] == "now"].drop(columns="bucket")
     previous = result["unit_code"].map(dict(zip(before["unit_code"], before["rank"]))).astype("Int64")

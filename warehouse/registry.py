@@ -43,6 +43,7 @@ class Family:
     fractional: tuple[str, ...] = ()  # quantities that are not whole numbers
     target: tuple[str, str] | None = None  # (expected, plan): metrics add target and gap_pp
     extents: tuple[tuple[str, str], ...] = ()  # (column, min|max): dates a value is read from
+    sample: str | None = None  # config/ranking.toml [minimum] key: a rate below it is "ít số liệu"
 
     @property
     def measures(self) -> tuple[str, ...]:
@@ -66,6 +67,7 @@ DOSSIER = Family(
      "handled", "on_time", "open", "open_ok", "open_overdue"),
     {"unit": "unit_code", "kind": "kind", "field": "field", "procedure": "procedure_code"},
     point_in_time=False,
+    sample="dossiers",
     marts=(
         Mart("mart_dossier_unit_day", ("unit_code",), "_lookup_daily"),
         Mart("mart_dossier_field_day", ("unit_code", "field"), "_lookup_daily", ("field",)),
@@ -79,6 +81,7 @@ TASK = Family(
      "no_deadline"),
     {"unit": "unit_code", "kind": "kind", "source": "source"},
     point_in_time=True,
+    sample="tasks",
     marts=(Mart("mart_task_day", ("unit_code", "source"), "_lookup_daily", ("source",)),),
 )
 BUDGET = Family(
@@ -102,6 +105,19 @@ class Points:
 
     def of(self, rate: float) -> float:
         return self.maximum * min(1.0, rate / self.full_at)
+
+
+@dataclass(frozen=True)
+class Status:
+    """A metric's status rule (DOMAIN.md, Status of a value): the scale of
+    ``config/thresholds.toml`` it is judged on, which column (its value, its rate for
+    points, the gap for the budget), and whether less is better. A count's watch limit
+    is per unit: a row of several units is watched up to that limit times their number."""
+
+    scale: str
+    on: Literal["value", "rate", "gap_pp"] = "value"
+    lower_is_better: bool = False
+    per_unit: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +154,7 @@ class Metric:
     extra_dimensions: tuple[str, ...] = field(default=())
     periodicity: str = "month"  # how often it is reported to the Government (Decree 09/2019)
     ranking: Ranking | None = None
+    status: Status | None = None
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -178,6 +195,7 @@ METRICS = (
         "its end. More than one supplement request counts as late. Progress indicator of "
         "Decision 766.",
         "dossier handled in the period",
+        status=Status("on_time"),
     ),
     Metric(
         "dossier_closed_on_time_rate", DOSSIER, "closed_on_time", "closed", "rate", "percent",
@@ -185,6 +203,7 @@ METRICS = (
         "Hồ sơ kết thúc trong kỳ đúng hạn trên hồ sơ kết thúc trong kỳ (thống kê một cửa).",
         "Dossiers closed in the period on time over dossiers closed in the period.",
         "dossier closed in the period",
+        status=Status("on_time"),
     ),
     Metric(
         "dossier_overdue_open", DOSSIER, "open_overdue", "open", "count", "count",
@@ -194,6 +213,7 @@ METRICS = (
         "Open dossiers whose effective due is before the end of the period, or with more than "
         "one supplement request; the denominator is the open dossiers.",
         "dossier open at the end of the period",
+        status=Status("count", lower_is_better=True, per_unit=True),
     ),
     Metric(
         "dossier_online_rate", DOSSIER, "received_online", "received", "rate", "percent",
@@ -201,6 +221,7 @@ METRICS = (
         "Hồ sơ tiếp nhận trực tuyến trên hồ sơ tiếp nhận trong kỳ.",
         "Dossiers received online over dossiers received in the period.",
         "dossier received in the period",
+        status=Status("online"),
     ),
     Metric(
         "dossier_online_payment_rate", DOSSIER, "received_paid_fee", "received_fee", "rate", "percent",
@@ -208,12 +229,14 @@ METRICS = (
         "Hồ sơ thanh toán phí trực tuyến trên hồ sơ tiếp nhận trong kỳ của thủ tục có phí.",
         "Dossiers paid online over dossiers received in the period for procedures with a fee.",
         "dossier of a fee procedure received in the period",
+        status=Status("online_payment"),
     ),
     Metric(
         "d766_progress_points", DOSSIER, "on_time", "handled", "points", "points",
         "Điểm tiến độ giải quyết (QĐ 766)", "Processing progress points (Decision 766)",
         "20 điểm × tỷ lệ hồ sơ giải quyết đúng hạn.", "20 points × the on-time rate.",
         "dossier handled in the period", points=Points(20),
+        status=Status("on_time", on="rate"),
     ),
     Metric(
         "d766_online_points", DOSSIER, "received_online", "received", "points", "points",
@@ -221,6 +244,7 @@ METRICS = (
         "12 điểm khi tỷ lệ hồ sơ trực tuyến từ 50% trở lên, dưới đó 12 × tỷ lệ / 50%.",
         "12 points at an online rate of 50% or more, else 12 × rate / 50%.",
         "dossier received in the period", points=Points(12, 0.5),
+        status=Status("online", on="rate"),
     ),
     Metric(
         "d766_online_payment_points", DOSSIER, "received_paid_fee", "received_fee", "points", "points",
@@ -228,6 +252,7 @@ METRICS = (
         "10 điểm khi tỷ lệ thanh toán trực tuyến từ 80% trở lên, dưới đó 10 × tỷ lệ / 80%.",
         "10 points at an online payment rate of 80% or more, else 10 × rate / 80%.",
         "dossier of a fee procedure received in the period", points=Points(10, 0.8),
+        status=Status("online_payment", on="rate"),
     ),
     Metric(
         "task_overdue", TASK, "open_overdue", "assigned", "count", "count",
@@ -236,6 +261,7 @@ METRICS = (
         "Tasks not completed and past their due date at the end of the period; the "
         "denominator is the tasks assigned by then.",
         "task assigned by the end of the period",
+        status=Status("count", lower_is_better=True, per_unit=True),
     ),
     Metric(
         "task_overdue_rate", TASK, "open_overdue", "fallen_due", "rate", "percent",
@@ -245,6 +271,7 @@ METRICS = (
         "Chính phủ).",
         "Overdue tasks over tasks done or fallen due (the Government Office's convention).",
         "task done or fallen due by the end of the period",
+        status=Status("task_overdue_rate", lower_is_better=True),
     ),
     Metric(
         "task_on_time_rate", TASK, "done_on_time", "done", "rate", "percent",
@@ -252,6 +279,7 @@ METRICS = (
         "Nhiệm vụ hoàn thành đúng hạn trên nhiệm vụ đã hoàn thành.",
         "Tasks completed on time over tasks completed.",
         "task completed by the end of the period",
+        status=Status("on_time"),
     ),
     Metric(
         "task_due_on_time_rate", TASK, "done_on_time", "fallen_due", "rate", "percent",
@@ -261,12 +289,14 @@ METRICS = (
         "nhiệm vụ của xếp hạng đơn vị.",
         "Tasks done on time over tasks done or fallen due; the tasks component of the unit ranking.",
         "task done or fallen due by the end of the period",
+        status=Status("on_time"),
     ),
     Metric(
         "task_no_deadline", TASK, "no_deadline", "assigned", "count", "count",
         "Nhiệm vụ không có thời hạn", "Tasks without a deadline",
         "Nhiệm vụ đã giao không có thời hạn hoàn thành.", "Assigned tasks without a due date.",
         "task assigned by the end of the period",
+        status=Status("count", lower_is_better=True, per_unit=True),
     ),
     Metric(
         "budget_disbursement_rate", BUDGET, "disbursed", "plan", "rate", "percent",
@@ -276,6 +306,7 @@ METRICS = (
         "Cumulative disbursement over the year's plan, each budget line at its latest report "
         "by the end of the period; with the target path and the gap in percentage points.",
         "budget line of the fiscal year of the period's end",
+        status=Status("disbursement_gap", on="gap_pp"),
     ),
     Metric(
         "budget_target_attainment", BUDGET, "disbursed", "target_plan", "rate", "percent",
@@ -285,6 +316,7 @@ METRICS = (
         "Cumulative disbursement over what the target path expects; the budget component of the "
         "unit ranking (counted up to 100%).",
         "budget line of the fiscal year of the period's end",
+        status=Status("attainment"),
     ),
     Metric(
         "unit_ranking", None, None, None, "ranking", "score",
@@ -297,6 +329,7 @@ METRICS = (
         ranking=Ranking((Component("procedures", "dossier_on_time_rate"),
                          Component("tasks", "task_due_on_time_rate"),
                          Component("budget", "budget_target_attainment", cap=1.0))),
+        status=Status("score"),
     ),
 )
 
@@ -315,6 +348,8 @@ def _check_registry() -> None:
     for metric in METRICS:
         if (metric.family is None) == (metric.ranking is None):
             raise ValueError(f"{metric.name}: declare a family or a ranking, exactly one")
+        if metric.status is None:
+            raise ValueError(f"{metric.name}: declare its status rule")
         for component in metric.ranking.components if metric.ranking else ():
             if REGISTRY.get(component.metric, metric).family is None:
                 raise ValueError(f"{metric.name}: component {component.name} is not a family metric")

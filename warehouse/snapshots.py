@@ -118,7 +118,7 @@ class Reader:
 
     def __init__(self, settings):
         self._pointer = settings.pointer_path
-        self._snapshots = settings.snapshots_dir
+        self.snapshots_dir = settings.snapshots_dir
         self.config_dir = settings.config_dir
         self._lock = threading.Lock()
         self._attached: _Attached | None = None
@@ -142,7 +142,7 @@ class Reader:
 
     def _attach(self, stamp: tuple) -> _Attached:
         info = json.loads(self._pointer.read_text(encoding="utf-8"))
-        path = str(self._snapshots / info["file"]).replace("'", "''")
+        path = str(self.snapshots_dir / info["file"]).replace("'", "''")
         con = duckdb.connect()
         con.execute(f"attach '{path}' as wh (read_only)")
         return _Attached(stamp, info["version"],

@@ -63,6 +63,11 @@ SCHEMAS = {
         "complete": {"type": "boolean", "description": "false while the period is still running."},
         "value": {**NUMBER, "description": "null: no data (a rate whose denominator is 0)."},
         "numerator": NUMBER, "denominator": NUMBER,
+        "status": _nullable({"type": "string", "enum": ["good", "watch", "bad", None],
+                             "description": "The indicator's status rule (config/thresholds.toml): good (Đạt), "
+                                           "watch (Cần chú ý), bad (Chậm); null: no data or a small sample."}),
+        "small_sample": {"type": "boolean", "description": "The rate rests on fewer records than the minimum "
+                                                          "(config/ranking.toml [minimum]): shown, not judged."},
         "data_version": _text("The published snapshot the value was read from."),
     }, "One value of one indicator for one unit and period (Circular 02/2021/TT-BTTTT's indicator data)."),
 }

@@ -98,12 +98,10 @@ def test_ranking_components_are_registry_metrics():
 def test_the_ranking_uses_the_weights_its_snapshot_was_published_with(tmp_path):
     """Weights are stored at publish: editing config/ranking.toml changes nothing until the
     next publish, which then ranks with the new weights."""
-    from config.settings import CONFIG_DIR
     from tests.conftest import make_settings
     from tests.warehouse import test_rules
 
-    config = tmp_path / "config"
-    shutil.copytree(CONFIG_DIR, config)
+    config = test_rules.config_without_minimum(tmp_path / "config")
     settings = make_settings(tmp_path / "var", config_dir=config)
     with writer(settings) as con:
         for name in ("units", "procedures", "dossiers", "tasks", "budget"):
@@ -116,7 +114,8 @@ def test_the_ranking_uses_the_weights_its_snapshot_was_published_with(tmp_path):
         return metrics.query("unit_ranking", MARCH, scope=Scope.everything(), reader=Reader(settings))
 
     before = ranking()
-    (config / "ranking.toml").write_text("[weights]\nprocedures = 1.0\ntasks = 0.0\nbudget = 0.0\n")
+    (config / "ranking.toml").write_text("[weights]\nprocedures = 1.0\ntasks = 0.0\nbudget = 0.0\n"
+                                         "[minimum]\ndossiers = 0\ntasks = 0\n")
     pd.testing.assert_frame_equal(ranking(), before)
     with writer(settings) as con:
         publish(con, settings)

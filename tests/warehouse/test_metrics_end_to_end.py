@@ -247,7 +247,7 @@ def test_cli_json(files):
     rows = json.loads(done.stdout)
     expected = _expected_on_time(raw, PERIODS[1], "current")
     assert {r["unit_code"]: (r["numerator"], r["denominator"]) for r in rows} == expected
-    assert set(rows[0]) == {"unit_code", "value", "numerator", "denominator"}
+    assert set(rows[0]) == {"unit_code", "value", "numerator", "denominator", "small_sample", "status"}
     done = subprocess.run(
         [sys.executable, "-m", "warehouse", "metric", "budget_disbursement_rate", "--from", "2026-01-01",
          "--to", "2026-11-20", "--as-of", "2026-03-31", "--format", "json"],
