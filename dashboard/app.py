@@ -13,6 +13,7 @@ import layouts
 from dashboard import context, data, exports, live, navigation
 from dashboard.api import routes as api
 from dashboard.auth import web
+from dashboard.auth.signin import csrf_token
 from dashboard.briefs import web as briefs_web
 from dashboard.components import SCREENS
 from dashboard.i18n import t
@@ -47,7 +48,7 @@ def _account(who, language: str):
     return html.Form(
         [html.Span(who.display_name or who.name, className="account-name", title=f"{role}{unit}"),
          html.Span(f"{role}{unit}", className="account-role"),
-         dcc.Input(type="hidden", name="csrf_token", value=web.csrf_token()),
+         dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
          html.Button(t("auth.sign_out", language), type="submit", className="sign-out")],
         method="POST", action="/logout", className="account")
 

@@ -14,7 +14,7 @@ from config.database import utc
 from dashboard import components as ui, context, data, exports, formatting as fmt
 from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.roles import ROLES
-from dashboard.auth.web import ip
+from dashboard.auth.signin import ip
 from dashboard.i18n import t
 from dashboard.state import View
 

@@ -15,7 +15,7 @@ from config.database import utc
 from dashboard import components as ui, context, data, exports, formatting as fmt
 from dashboard.api import clients
 from dashboard.auth import manage
-from dashboard.auth.web import ip
+from dashboard.auth.signin import ip
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.registry import REGISTRY

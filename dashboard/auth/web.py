@@ -22,10 +22,10 @@ from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboard import context
-from dashboard.auth import accounts, audit, kiosk
+from dashboard.auth import accounts, audit, kiosk, sso
 from dashboard.auth.roles import for_kiosk, for_user
-from dashboard.components import SCREENS
-from dashboard.i18n import LANGUAGES, t
+from dashboard.auth.signin import db, home, ip, page_language, page_values, public, sign_in_as
+from dashboard.i18n import t
 from dashboard.navigation import remember_language, safe_next
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
@@ -33,12 +33,6 @@ KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component"
 CSRF_COOKIE = "_csrf_token"  # read by the Dash renderer, sent back as X-CSRFToken
 SESSION_COOKIE = "opscenter_session"
 bp = flask.Blueprint("auth", __name__)
-
-
-def public(view):
-    """Mark a route as open without signing in (the sign-in routes only)."""
-    view.public = True
-    return view
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -59,19 +53,6 @@ def _secret_key(settings) -> str:
             handle.write(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text(encoding="ascii").strip()
-
-
-db = context.db
-
-
-def ip() -> str | None:
-    return flask.request.remote_addr if flask.has_request_context() else None
-
-
-def csrf_token() -> str:
-    if "csrf" not in flask.session:
-        flask.session["csrf"] = secrets.token_urlsafe(32)
-    return flask.session["csrf"]
 
 
 def _csrf_ok() -> bool:
@@ -100,12 +81,6 @@ def _screen_of(path: str) -> str | None:
         if page["path"] == path:
             return page["name"]
     return None
-
-
-def home(principal) -> str:
-    """The first screen a principal may open (the overview for most, the wall for a kiosk)."""
-    fallback = "/wall" if principal.may_open("wall") else "/logout"  # the wall is on no menu
-    return next((SCREENS[screen] for screen in SCREENS if principal.may_open(screen)), fallback)
 
 
 def _gate():
@@ -193,29 +168,9 @@ def _load(session_id: str):
     return None
 
 
-def sign_in_as(principal) -> None:
-    flask.session.clear()  # a new session (and a new CSRF token) at every sign-in
-    flask.session.permanent = True
-    flask_login.login_user(principal)
-    csrf_token()
-
-
-def page_language() -> str:
-    """The sign-in pages switch language with ``?lang=`` (the toggle's route needs a session)."""
-    chosen = flask.request.args.get("lang")
-    return chosen if chosen in LANGUAGES else context.language()
-
-
 @bp.after_request
 def _keep_language(response: flask.Response) -> flask.Response:
     return remember_language(response, flask.request.args.get("lang"))
-
-
-def page_values(language: str, **values) -> dict:
-    other = "en" if language == "vi" else "vi"
-    switch = flask.request.path + "?" + urlencode({**flask.request.args.to_dict(), "lang": other})
-    return {"language": language, "t": lambda key, **v: t(key, language, **v), "other": other, "switch": switch,
-            "csrf_token": csrf_token(), "sso": context.settings().sso, **values}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -337,8 +292,6 @@ def init_app(app: dash.Dash, settings) -> None:
     manager.user_loader(_load)
     server.register_blueprint(bp)
     if settings.sso:
-        from dashboard.auth import sso
-
         sso.init_app(server, settings)
     server.before_request(_gate)
     server.after_request(_headers)

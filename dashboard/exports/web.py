@@ -18,7 +18,8 @@ from dash import html
 
 from dashboard import components as ui, context, data, formatting as fmt, images
 from dashboard.auth import audit
-from dashboard.auth.web import error, ip
+from dashboard.auth.signin import ip
+from dashboard.auth.web import error
 from dashboard.exports.files import TYPES, to_csv, to_xlsx
 from dashboard.exports.sheet import TABLES, BadQuery, Table, needs
 from dashboard.i18n import t
