@@ -149,4 +149,5 @@ def kiosk_action(language, who, db, name):
     return ui.notice(t("access.kiosk.revoked", language))
 
 
-dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/admin/access", name=SCREEN, order=80, right="admin",
+                   title=t("app.title"), layout=layout)

@@ -108,4 +108,5 @@ def client_action(language, who, db, name, chosen_indicators, chosen_units, rate
     return ui.notice(t("api_clients.revoked", language))
 
 
-dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/admin/api", name=SCREEN, order=90, right="admin",
+                   title=t("app.title"), layout=layout)

@@ -11,7 +11,6 @@ import flask
 import flask_login
 
 from dashboard import context
-from dashboard.components import SCREENS
 from dashboard.i18n import LANGUAGES, t
 
 db = context.db
@@ -38,12 +37,6 @@ def sign_in_as(principal) -> None:
     flask.session.permanent = True
     flask_login.login_user(principal)
     csrf_token()
-
-
-def home(principal) -> str:
-    """The first screen a principal may open (the overview for most, the wall for a kiosk)."""
-    fallback = "/wall" if principal.may_open("wall") else "/logout"  # the wall is on no menu
-    return next((SCREENS[screen] for screen in SCREENS if principal.may_open(screen)), fallback)
 
 
 def page_language() -> str:

@@ -12,9 +12,10 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from joserfc.errors import JoseError
 
+from dashboard import screens
 from dashboard.auth import accounts, audit
 from dashboard.auth.roles import for_user
-from dashboard.auth.signin import db, home, ip, page_language, page_values, public, sign_in_as
+from dashboard.auth.signin import db, ip, page_language, page_values, public, sign_in_as
 from dashboard.i18n import t
 from dashboard.navigation import safe_next
 
@@ -53,7 +54,7 @@ def init_app(server: flask.Flask, settings) -> None:
         principal = for_user(row)
         sign_in_as(principal)
         audit.record(db(), "sign_in", actor=principal.label, target=username, ip=ip(), detail={"via": "sso"})
-        return flask.redirect(target if target != "/" else home(principal))
+        return flask.redirect(target if target != "/" else screens.home(principal))
 
     server.add_url_rule("/login/sso", "sso_start", start)
     server.add_url_rule("/login/sso/callback", "sso_callback", callback)

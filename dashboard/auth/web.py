@@ -2,9 +2,11 @@
 
 The gate (``before_request``) lets through only static assets and the sign-in routes
 without a signed-in principal; everything else, Dash's own routes and callbacks
-included, needs one. Past the gate, what a principal may read is decided where data is
-read (``dashboard.context.scope`` and ``require``), not here: the gate is the first line,
-not the only one.
+included, needs one. A page, the page routing callback building it, and a callback its
+module registered need the right the page registered with (``dashboard.screens``). Past
+the gate, what a principal may read is decided where data is read
+(``dashboard.context.scope`` and ``require``), not here: the gate is the first line, not
+the only one.
 """
 from __future__ import annotations
 
@@ -21,15 +23,17 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import context
+from dashboard import context, screens
 from dashboard.auth import accounts, audit, kiosk, sso
 from dashboard.auth.roles import for_kiosk, for_user
-from dashboard.auth.signin import db, home, ip, page_language, page_values, public, sign_in_as
+from dashboard.auth.signin import db, ip, page_language, page_values, public, sign_in_as
 from dashboard.i18n import t
 from dashboard.navigation import remember_language, safe_next
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
-KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "/live/state", "/logout")
+CALLBACKS = "/_dash-update-component"
+KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", CALLBACKS, "/live/state", "/logout")
+PAGES_LOCATION = "_pages_location"  # the dcc.Location of dash.page_container, input of the page routing callback
 CSRF_COOKIE = "_csrf_token"  # read by the Dash renderer, sent back as X-CSRFToken
 SESSION_COOKIE = "opscenter_session"
 bp = flask.Blueprint("auth", __name__)
@@ -76,11 +80,19 @@ def error(status: int, code: str, message_key: str):
     return flask.jsonify({"error": {"code": code, "message": t(message_key, language)}}), status
 
 
-def _screen_of(path: str) -> str | None:
-    for page in dash.page_registry.values():
-        if page["path"] == path:
-            return page["name"]
-    return None
+def _page_asked(path: str) -> dict | None:
+    """The page a request would run: the page at its address, the page the routing callback
+    is asked to build, or the page whose module registered the callback asked for."""
+    if path != CALLBACKS:
+        return screens.at(path)
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None
+    for given in body.get("inputs") or []:
+        if isinstance(given, dict) and given.get("id") == PAGES_LOCATION and given.get("property") == "pathname":
+            return screens.at(given.get("value"))
+    callback = context.state()["dash"].callback_map.get(body.get("output"), {}).get("callback")
+    return dash.page_registry.get(getattr(callback, "__module__", None))
 
 
 def _gate():
@@ -104,12 +116,12 @@ def _gate():
         return error(401, "unauthenticated", "auth.required")
     # the user itself, not Flask-Login's proxy: work the request starts (a brief) acts for it later
     flask.g.principal = principal = principal._get_current_object()
-    screen = _screen_of(path)
-    if screen is not None and not principal.may_open(screen):
+    page = _page_asked(path)
+    if page is not None and not principal.can(page["right"]):
         if path == "/":
-            return flask.redirect(home(principal))
-        return _refuse(principal, path)
-    if principal.kind == "kiosk" and screen is None and path not in KIOSK_PATHS:
+            return flask.redirect(screens.home(principal))
+        return _refuse(principal, page["path"])
+    if principal.kind == "kiosk" and page is None and path not in KIOSK_PATHS:
         return _refuse(principal, path)
     return None
 
@@ -198,7 +210,7 @@ def sign_in():
     principal = for_user(row)
     sign_in_as(principal)
     audit.record(db(), "sign_in", actor=principal.label, target=username, ip=ip())
-    return flask.redirect(target if target != "/" else home(principal))
+    return flask.redirect(target if target != "/" else screens.home(principal))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -247,7 +259,7 @@ def _password_form(token: str, purpose: str):
     principal = for_user(accounts.find(db(), user_id=user_id))
     audit.record(db(), "password_set", actor=principal.label, target=principal.name, ip=ip())
     sign_in_as(principal)
-    return flask.redirect(home(principal))
+    return flask.redirect(screens.home(principal))
 
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
