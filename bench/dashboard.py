@@ -64,7 +64,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import metrics as metrics_bench  # noqa: E402  (bench/metrics.py: the national-scale build)
 from config.settings import load_settings  # noqa: E402
-from dashboard.auth.roles import SCREENS as SCREEN_NEEDS, system  # noqa: E402
+from dashboard.auth.roles import system  # noqa: E402
 from dashboard.context import acting_as  # noqa: E402
 
 TODAY = metrics_bench.TODAY
@@ -101,10 +101,9 @@ PRINCIPALS = {role: system("bench", role) for role in ACCOUNTS}  # what in-proce
 
 def role_of(path: str) -> str:
     """The bench role that opens the screen at ``path`` (an administrator's screens need one)."""
-    import dash
+    from dashboard import screens
 
-    name = next(p["name"] for p in dash.page_registry.values() if p["path"] == path.split("?")[0])
-    return "admin" if SCREEN_NEEDS[name] == "admin" else "analyst"
+    return "admin" if screens.at(path.split("?")[0])["right"] == "admin" else "analyst"
 
 
 def bench_accounts(settings) -> str:

@@ -1,36 +1,21 @@
-"""The Dash app factory: the frame around the pages of ``layouts/``."""
+"""The Dash app factory: the frame around the pages it is handed (``layouts/`` by default)."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from pathlib import Path
 
 import dash
 import dash_mantine_components as dmc
 from dash import Dash, dcc, html
 
-import layouts
-from dashboard import context, data, exports, live, navigation
+from dashboard import context, data, exports, live, navigation, screens
 from dashboard.api import routes as api
 from dashboard.auth import web
+from dashboard.auth.signin import csrf_token
 from dashboard.briefs import web as briefs_web
-from dashboard.components import SCREENS
 from dashboard.i18n import t
 from warehouse.snapshots import NoSnapshot, Reader
 
 ROOT = Path(__file__).resolve().parent.parent
-MENU = ("overview", "procedures", "tasks", "budget", "rankings", "unit", "briefs", "data", "access", "api_clients", "audit")
-
-
-def _register_pages() -> None:
-    """Import every page module of ``layouts/``; each registers itself with Dash.
-
-    Pages are imported by their package name (``layouts.overview``) rather than through
-    ``pages_folder``, which would name them after the checkout's absolute path.
-    """
-    for module in pkgutil.iter_modules(layouts.__path__):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"layouts.{module.name}")
 
 
 def _unit_label(code: str, language: str) -> str:
@@ -47,7 +32,7 @@ def _account(who, language: str):
     return html.Form(
         [html.Span(who.display_name or who.name, className="account-name", title=f"{role}{unit}"),
          html.Span(f"{role}{unit}", className="account-role"),
-         dcc.Input(type="hidden", name="csrf_token", value=web.csrf_token()),
+         dcc.Input(type="hidden", name="csrf_token", value=csrf_token()),
          html.Button(t("auth.sign_out", language), type="submit", className="sign-out")],
         method="POST", action="/logout", className="account")
 
@@ -83,9 +68,9 @@ def _frame():
                             ]
                         ),
                         html.Nav(
-                            [dcc.Link(t(f"nav.{key}", language), href=SCREENS[key], className="nav-link",
-                                      id={"type": "menu", "screen": key, "path": SCREENS[key]})
-                             for key in MENU if who is not None and who.may_open(key)],
+                            [dcc.Link(t(f"nav.{page['name']}", language), href=page["path"], className="nav-link",
+                                      id={"type": "menu", "screen": page["name"], "path": page["path"]})
+                             for page in screens.menu() if who is not None and who.can(page["right"])],
                             className="nav",
                         ),
                         _portal(who, language),
@@ -103,7 +88,13 @@ def _frame():
     )
 
 
-def create_app(settings, reader: Reader | None = None) -> Dash:
+def create_app(settings, reader: Reader | None = None, pages: str = "layouts") -> Dash:
+    """The web app serving the page modules of the package named ``pages``.
+
+    Pages are imported by their package name (``layouts.overview``) rather than through
+    Dash's ``pages_folder``, which would name them after the checkout's absolute path; a
+    page that names no right stops the app here (``screens.PageError``).
+    """
     app = Dash(
         __name__,
         use_pages=True,
@@ -114,7 +105,7 @@ def create_app(settings, reader: Reader | None = None) -> Dash:
         suppress_callback_exceptions=True,
     )
     context.install(app.server, settings, reader)["dash"] = app
-    _register_pages()
+    screens.load(pages)
     navigation.register_callbacks(app)
     navigation.register_routes(app.server)
     briefs_web.register_routes(app.server)

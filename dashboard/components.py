@@ -12,30 +12,14 @@ import flask
 from dash import dcc, html
 from dash._utils import to_json
 
-from dashboard import context, data, formatting as fmt, periods, theme
+from dashboard import context, data, formatting as fmt, periods, screens, theme
 from dashboard.auth import accounts, manage
-from dashboard.auth.roles import SCREENS as SCREEN_NEEDS
 from dashboard.context import cached
 from dashboard.i18n import catalogue, t
 from dashboard.state import KINDS, STRUCTURES, View, from_query
 from warehouse.snapshots import NoSnapshot
 
 log = logging.getLogger(__name__)
-
-# screen key -> path; the label of each is "nav.<key>" in the catalogue
-SCREENS = {
-    "overview": "/",
-    "procedures": "/procedures",
-    "tasks": "/tasks",
-    "budget": "/budget",
-    "rankings": "/rankings",
-    "unit": "/unit",
-    "briefs": "/briefs",
-    "data": "/data",
-    "access": "/admin/access",
-    "api_clients": "/admin/api",
-    "audit": "/admin/audit",
-}
 # URL parameters a screen passes on when the user moves to another screen from the menu
 CARRIED = ("from", "to", "kind", "structure", "field")
 
@@ -143,8 +127,6 @@ def admin_callback(name: str, table, *dependencies):
     inputs = sum(isinstance(dependency, dash.Input) for dependency in dependencies)
 
     def register(action):
-        @dash.callback(dash.Output(name, "children"), dash.Output(f"{name}-result", "children"), *dependencies,
-                       prevent_initial_call=True)
         def run(*values):
             if not clicked():
                 return dash.no_update, dash.no_update
@@ -152,6 +134,10 @@ def admin_callback(name: str, table, *dependencies):
             result = admin_action(lambda: action(language, context.principal(), context.db(), *values[inputs:]),
                                   language)
             return table(language), result
+
+        run.__module__ = action.__module__  # the page's own callback: the gate asks for that page's right
+        dash.callback(dash.Output(name, "children"), dash.Output(f"{name}-result", "children"), *dependencies,
+                      prevent_initial_call=True)(run)
         return action
     return register
 
@@ -167,12 +153,12 @@ def breadcrumbs(view: View, screen: str, language: str, current: str | None = No
     """Tổng quan › the screen drilled from › this screen (› the unit); the overview only for
     those who may open it (an administrator's trail starts at its own screen)."""
     trail = []
-    if context.principal().may_open("overview"):
-        trail.append((t("nav.overview", language), view.href(SCREENS["overview"], unit=None, via=None)))
-    if view.via in SCREENS and view.via not in ("overview", screen):
-        trail.append((t(f"nav.{view.via}", language), view.href(SCREENS[view.via], unit=None, via=None)))
+    if context.principal().can(screens.right("overview")):
+        trail.append((t("nav.overview", language), view.href(screens.path("overview"), unit=None, via=None)))
+    if view.via not in ("overview", screen) and view.via in {page["name"] for page in screens.menu()}:
+        trail.append((t(f"nav.{view.via}", language), view.href(screens.path(view.via), unit=None, via=None)))
     if screen != "overview":
-        trail.append((t(f"nav.{screen}", language), view.href(SCREENS[screen], unit=None) if current else None))
+        trail.append((t(f"nav.{screen}", language), view.href(screens.path(screen), unit=None) if current else None))
     if current:
         trail.append((current, None))
     items = []
@@ -260,7 +246,7 @@ def page(view: View, screen: str, language: str, body, *, controls=("period", "k
         html.Div(t("period.label", language, start=fmt.day(view.period.start, language),
                    end=fmt.day(view.period.end, language)), className="period-label", id="period-label")
         if "period" in controls else None,
-        filter_bar(view, SCREENS[screen], language, controls),
+        filter_bar(view, screens.path(screen), language, controls),
         *problems,
         html.Div(body, className="page-body"),
     ], className=f"screen screen-{screen}")
@@ -273,7 +259,7 @@ def as_json(tree):
 
 def refusal(screen_name: str, language: str):
     """The notice a principal gets instead of a screen its role does not open (logged), else None."""
-    return None if context.allowed(SCREEN_NEEDS[screen_name]) else notice(t("auth.forbidden", language), "warning")
+    return None if context.allowed(screens.right(screen_name)) else notice(t("auth.forbidden", language), "warning")
 
 
 def screen(render=None, *, cache: bool = True):

@@ -1,7 +1,8 @@
 """``python -m dashboard.screenshots``: PNGs of every screen, for people to look at.
 
 Serves the embedded default (``python app.py``, without the scheduler so the figures hold
-still) on a free port, opens each screen in Debian's Chromium at 1920×1080 (full page),
+still) on a free port, opens each screen of its accounts' menus (the page registry's, as
+the app shows them) in Debian's Chromium at 1920×1080 (full page),
 each wall slide at 1920×1080 and 3840×2160, and the overview in English; writes them to
 ``<data dir>/screenshots/``. ``make screenshots`` runs it.
 
@@ -19,13 +20,12 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from config.settings import load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-SCREENS = ["/", "/procedures", "/tasks", "/budget", "/rankings", "/unit", "/briefs"]
-ADMIN_SCREENS = ["/data", "/admin/access", "/admin/api", "/admin/audit"]
 ACCOUNTS = {"screenshots": "analyst", "screenshots-admin": "admin"}
 
 
@@ -50,6 +50,12 @@ def _sign_in(browser, base: str, username: str, password: str, **options):
     page.click("#sign-in-form button[type=submit]")
     page.wait_for_url(lambda url: "/login" not in url)
     return page
+
+
+def _menu(page) -> list[str]:
+    """The addresses on the menu of the account signed in on ``page``."""
+    page.wait_for_selector(".nav-link")
+    return [urlsplit(link.get_attribute("href")).path for link in page.locator(".nav-link").all()]
 
 
 def _free_port() -> int:
@@ -98,12 +104,10 @@ def main() -> int:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
             size = {"viewport": {"width": 1920, "height": 1080}}
             admin = _sign_in(browser, base, "screenshots-admin", password, **size)
-            for path in ADMIN_SCREENS:
-                _shoot(admin, base + path, out / f"{path.strip('/').replace('/', '-')}.png")
             page = _sign_in(browser, base, "screenshots", password, **size)
-            for path in SCREENS:
-                name = path.strip("/") or "overview"
-                _shoot(page, base + path, out / f"{name}.png")
+            for signed_in in (admin, page):
+                for path in _menu(signed_in):
+                    _shoot(signed_in, base + path, out / f"{path.strip('/').replace('/', '-') or 'overview'}.png")
             page.goto(base + "/unit")
             page.wait_for_selector(".unit-list a")
             first_unit = page.get_attribute(".unit-list a", "href")

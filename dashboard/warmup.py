@@ -28,7 +28,7 @@ def warm(app: dash.Dash) -> int:
             continue
         for role in WARMED_ROLES:
             who = system("warm-up", role)
-            if not who.may_open(page["name"]):
+            if not who.can(page["right"]):
                 continue
             for language in LANGUAGES:
                 with acting_in(app.server, who, language):

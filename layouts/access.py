@@ -14,7 +14,7 @@ from config.database import utc
 from dashboard import components as ui, context, data, exports, formatting as fmt
 from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.roles import ROLES
-from dashboard.auth.web import ip
+from dashboard.auth.signin import ip
 from dashboard.i18n import t
 from dashboard.state import View
 
@@ -149,4 +149,5 @@ def kiosk_action(language, who, db, name):
     return ui.notice(t("access.kiosk.revoked", language))
 
 
-dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/admin/access", name=SCREEN, order=80, right="admin",
+                   title=t("app.title"), layout=layout)

@@ -15,7 +15,7 @@ from config.database import utc
 from dashboard import components as ui, context, data, exports, formatting as fmt
 from dashboard.api import clients
 from dashboard.auth import manage
-from dashboard.auth.web import ip
+from dashboard.auth.signin import ip
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.registry import REGISTRY
@@ -108,4 +108,5 @@ def client_action(language, who, db, name, chosen_indicators, chosen_units, rate
     return ui.notice(t("api_clients.revoked", language))
 
 
-dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/admin/api", name=SCREEN, order=90, right="admin",
+                   title=t("app.title"), layout=layout)

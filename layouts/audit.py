@@ -117,4 +117,5 @@ def show(action, outcome, actor, _newer, _older, offset):
     return _table(rows, total, offset, context.language(), filters), offset
 
 
-dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/admin/audit", name=SCREEN, order=100, right="admin",
+                   title=t("app.title"), layout=layout)

@@ -163,4 +163,5 @@ def generate(_generate, _retries, kind, week, start, end, brief_language):
     return table, not active, result
 
 
-dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/briefs", name=SCREEN, order=60, right="view",
+                   title=t("app.title"), layout=layout)

@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import components as ui, data, exports, figures, formatting as fmt, theme
+from dashboard import components as ui, data, exports, figures, formatting as fmt, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY, Period
@@ -169,7 +169,7 @@ def unit_rows(view: View, language: str) -> pd.DataFrame:
                       disbursed=fmt.billions(row.numerator, language),
                       plan=fmt.billions(row.denominator, language)),
             "target_text": fmt.percent(row.target, language),
-            "href": view.href(ui.SCREENS["unit"], unit=row.unit_code, via="budget"),
+            "href": view.href(screens.path("unit"), unit=row.unit_code, via="budget"),
             "status": status,
         })
     return pd.DataFrame(rows, columns=["unit_code", "label", "value", "target", "text", "target_text",
@@ -222,4 +222,5 @@ def layout(view: View, language: str):
     ])
 
 
-dash.register_page(__name__, path="/budget", name="budget", title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/budget", name="budget", order=30, right="view",
+                   title=t("app.title"), layout=layout)

@@ -32,7 +32,7 @@ QUARANTINE_ROWS = 200
 BRIEF_ROWS = 5
 GOC_ROWS = 10
 GOC_ANSWER_CHARS = 200
-PATH = ui.SCREENS["data"]
+PATH = "/data"
 LOCALES = {"vi": "vi-VN", "en": "en-GB"}
 
 
@@ -421,4 +421,5 @@ def layout(dataset: str | None = None, **query):
     return ui.screen(lambda view, language: _render(view, language, chosen, refused), cache=False)(**query)
 
 
-dash.register_page(__name__, path="/data", name="data", title=t("app.title"), layout=layout)
+dash.register_page(__name__, path=PATH, name="data", order=70, right="admin",
+                   title=t("app.title"), layout=layout)

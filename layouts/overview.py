@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import components as ui, data, figures, formatting as fmt, periods, theme
+from dashboard import components as ui, data, figures, formatting as fmt, periods, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY
@@ -28,7 +28,7 @@ def _cards(view: View, language: str) -> list:
     def card(name, value, detail, *, change, level, screen):
         metric = REGISTRY[name]
         return ui.kpi_card(name, metric.label(language), value, detail, metric.description(language),
-                           change=change, level=level, href=view.href(ui.SCREENS[screen], via="overview"))
+                           change=change, level=level, href=view.href(screens.path(screen), via="overview"))
 
     return [
         card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
@@ -101,7 +101,7 @@ def _worst(view: View, language: str):
     items = [
         html.Li([
             dcc.Link(data.unit_name(row.unit_code, language),
-                     href=view.href(ui.SCREENS["unit"], unit=row.unit_code, via="overview")),
+                     href=view.href(screens.path("unit"), unit=row.unit_code, via="overview")),
             html.Span(fmt.decimal(row.composite, language), className="num"),
             html.Span(t("overview.worst.rank", language, rank=row.rank, of=row.ranked), className="num muted"),
         ])
@@ -146,4 +146,5 @@ def layout(view: View, language: str):
     ])
 
 
-dash.register_page(__name__, path="/", name="overview", title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/", name="overview", order=0, right="view",
+                   title=t("app.title"), layout=layout)

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import components as ui, data, exports, figures, formatting as fmt, periods, theme
+from dashboard import components as ui, data, exports, figures, formatting as fmt, periods, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY, Period
@@ -68,7 +68,7 @@ def _unit_href(view: View, code: str, period: Period | None = None) -> str:
     changes = {"unit": code, "via": SCREEN}
     if period is not None:
         changes["period"] = period
-    return view.href(ui.SCREENS["unit"], **changes)
+    return view.href(screens.path("unit"), **changes)
 
 
 def _scope_note(view: View, language: str) -> str:
@@ -179,7 +179,7 @@ def _fields(view: View, language: str):
         return ui.empty_section(title, _no_dossiers(view, language), "procedures-field")
     frame = frame.sort_values(["value_on_time", "field"], na_position="last").iloc[::-1]
     labels = [("▶ " if field == view.field else "") + ui.field_label(field, language) for field in frame["field"]]
-    hrefs = [view.href(ui.SCREENS[SCREEN], field=field) for field in frame["field"]]
+    hrefs = [view.href(screens.path(SCREEN), field=field) for field in frame["field"]]
     fig = go.Figure()
     for number, (column, name, pattern) in enumerate((("on_time", "dossier_on_time_rate", ""),
                                                       ("online", "dossier_online_rate", "/"))):
@@ -376,4 +376,5 @@ def layout(view: View, language: str):
     ], controls=CONTROLS)
 
 
-dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/procedures", name=SCREEN, order=10, right="view",
+                   title=t("app.title"), layout=layout)

@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import components as ui, context, data, exports, figures, formatting as fmt, theme
+from dashboard import components as ui, context, data, exports, figures, formatting as fmt, screens, theme
 from dashboard.i18n import t
 from dashboard.state import KINDS, View
 from warehouse.registry import REGISTRY
@@ -58,7 +58,7 @@ def table_rows(ranking: pd.DataFrame, view: View, language: str) -> list[dict]:
     """The grid's rows (from ``ranking_sheet``): numbers for sorting, their locale texts for display."""
     rows = []
     for row in ranking.itertuples():
-        href = view.href(ui.SCREENS["unit"], unit=row.unit_code, via="rankings")
+        href = view.href(screens.path("unit"), unit=row.unit_code, via="rankings")
         previous = None if pd.isna(row.previous_rank) else int(row.previous_rank)
         item = {
             "unit_code": row.unit_code,
@@ -120,7 +120,7 @@ def _bars(kind: str, ranking: pd.DataFrame, view: View, language: str):
         "label": list(ranking["unit"]),
         "value": ranking["composite"].astype("float64"),
         "status": [theme.status(v, "score") for v in ranking["composite"]],
-        "href": [view.href(ui.SCREENS["unit"], unit=code, via="rankings") for code in ranking["unit_code"]],
+        "href": [view.href(screens.path("unit"), unit=code, via="rankings") for code in ranking["unit_code"]],
     })
     rows["text"] = [t("rankings.bar.text", language, status=theme.STATUS_GLYPH[s], score=fmt.decimal(v, language),
                       rank=int(r))
@@ -183,4 +183,5 @@ def layout(view: View, language: str):
     return ui.page(view, "rankings", language, body + [_method(view, language)])
 
 
-dash.register_page(__name__, path="/rankings", name="rankings", title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/rankings", name="rankings", order=40, right="view",
+                   title=t("app.title"), layout=layout)

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import components as ui, data, exports, figures, formatting as fmt, theme
+from dashboard import components as ui, data, exports, figures, formatting as fmt, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY
@@ -153,7 +153,7 @@ def _sources(view: View, language: str):
 # -- by lead unit ----------------------------------------------------------------------
 
 def _unit_href(view: View, code: str) -> str:
-    return view.href(ui.SCREENS["unit"], unit=code, via=SCREEN)
+    return view.href(screens.path("unit"), unit=code, via=SCREEN)
 
 
 def _units(view: View, language: str):
@@ -243,4 +243,5 @@ def layout(view: View, language: str):
     ], controls=CONTROLS)
 
 
-dash.register_page(__name__, path=ui.SCREENS[SCREEN], name=SCREEN, title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/tasks", name=SCREEN, order=20, right="view",
+                   title=t("app.title"), layout=layout)

@@ -11,7 +11,7 @@ import dash_ag_grid as dag
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components as ui, context, data, exports, figures, formatting as fmt, periods, theme
+from dashboard import components as ui, context, data, exports, figures, formatting as fmt, periods, screens, theme
 from dashboard.i18n import t
 from dashboard.state import KINDS, View
 from warehouse import lists
@@ -53,7 +53,7 @@ def _picker(view: View, language: str):
         rows = current[current["kind"] == kind]
         groups.append(ui.section(t(f"kind.{kind}", language), html.Ul([
             html.Li(dcc.Link(row["name_vi" if language == "vi" else "name_en"],
-                             href=view.href(ui.SCREENS["unit"], unit=code)))
+                             href=view.href(screens.path("unit"), unit=code)))
             for code, row in rows.iterrows()], className="unit-list"), name=f"pick-{kind}"))
     return [ui.notice(t("unit.pick.note", language)), html.Div(groups, className="grid-2")]
 
@@ -296,4 +296,5 @@ def task_rows(request, args):
     return rows("tasks", request, args, context.language())
 
 
-dash.register_page(__name__, path="/unit", name="unit", title=t("app.title"), layout=layout)
+dash.register_page(__name__, path="/unit", name="unit", order=50, right="view",
+                   title=t("app.title"), layout=layout)

@@ -243,4 +243,5 @@ def layout(**_query):
            "data-language": language})
 
 
-dash.register_page(__name__, path="/wall", name="wall", title=t("nav.wall"), layout=layout)
+dash.register_page(__name__, path="/wall", name="wall", order=110, right="wall", menu=False,
+                   title=t("nav.wall"), layout=layout)

@@ -18,7 +18,7 @@ from dashboard import context
 from dashboard.api import clients, openapi
 from dashboard.api.errors import ApiError
 from dashboard.auth import audit
-from dashboard.auth.web import public
+from dashboard.auth.signin import public
 from dashboard.i18n import LANGUAGES, t
 from warehouse import indicators, reference
 from warehouse.registry import REGISTRY

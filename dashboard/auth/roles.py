@@ -1,6 +1,7 @@
 """Roles, what each may do, and who is asking: the one table of access rules.
 
-A capability is what a screen or a data read needs: ``view`` (the desk screens),
+A capability is what a screen or a data read needs (a screen names its own when its page
+registers itself, see ``dashboard.screens``): ``view`` (the desk screens),
 ``drill`` (record-level lists: the late dossiers and tasks themselves), ``export``
 (exports and briefs), ``wall`` (the wall screens), ``admin`` (accounts, kiosk tokens,
 sources, pipeline runs, the audit log). A ``unit`` user holds the desk capabilities over
@@ -18,13 +19,7 @@ ROLES: dict[str, frozenset[str]] = {
     "admin": frozenset({"admin"}),
 }
 KIOSK = frozenset({"wall"})
-
-# screen (dash page name) -> the capability that opens it
-SCREENS: dict[str, str] = {
-    "overview": "view", "procedures": "view", "tasks": "view", "budget": "view", "rankings": "view",
-    "unit": "view", "briefs": "view", "wall": "wall", "data": "admin", "access": "admin", "api_clients": "admin",
-    "audit": "admin",
-}
+CAPABILITIES = KIOSK.union(*ROLES.values())  # a right nobody holds would open a screen to no one
 
 
 @dataclass(frozen=True)
@@ -54,9 +49,6 @@ class Principal:
 
     def can(self, capability: str) -> bool:
         return capability in self.capabilities
-
-    def may_open(self, screen: str) -> bool:
-        return self.can(SCREENS.get(screen, "admin"))
 
     @property
     def scope_units(self) -> tuple[str, ...] | None:

@@ -2,9 +2,11 @@
 
 The gate (``before_request``) lets through only static assets and the sign-in routes
 without a signed-in principal; everything else, Dash's own routes and callbacks
-included, needs one. Past the gate, what a principal may read is decided where data is
-read (``dashboard.context.scope`` and ``require``), not here: the gate is the first line,
-not the only one.
+included, needs one. A page, the page routing callback building it, and a callback its
+module registered need the right the page registered with (``dashboard.screens``). Past
+the gate, what a principal may read is decided where data is read
+(``dashboard.context.scope`` and ``require``), not here: the gate is the first line, not
+the only one.
 """
 from __future__ import annotations
 
@@ -21,24 +23,20 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboard import context
-from dashboard.auth import accounts, audit, kiosk
+from dashboard import context, screens
+from dashboard.auth import accounts, audit, kiosk, sso
 from dashboard.auth.roles import for_kiosk, for_user
-from dashboard.components import SCREENS
-from dashboard.i18n import LANGUAGES, t
+from dashboard.auth.signin import db, ip, page_language, page_values, public, sign_in_as
+from dashboard.i18n import t
 from dashboard.navigation import remember_language, safe_next
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico")
-KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", "/_dash-update-component", "/live/state", "/logout")
+CALLBACKS = "/_dash-update-component"
+KIOSK_PATHS = ("/_dash-layout", "/_dash-dependencies", CALLBACKS, "/live/state", "/logout")
+PAGES_LOCATION = "_pages_location"  # the dcc.Location of dash.page_container, input of the page routing callback
 CSRF_COOKIE = "_csrf_token"  # read by the Dash renderer, sent back as X-CSRFToken
 SESSION_COOKIE = "opscenter_session"
 bp = flask.Blueprint("auth", __name__)
-
-
-def public(view):
-    """Mark a route as open without signing in (the sign-in routes only)."""
-    view.public = True
-    return view
 
 
 class _SessionInterface(SecureCookieSessionInterface):
@@ -59,19 +57,6 @@ def _secret_key(settings) -> str:
             handle.write(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text(encoding="ascii").strip()
-
-
-db = context.db
-
-
-def ip() -> str | None:
-    return flask.request.remote_addr if flask.has_request_context() else None
-
-
-def csrf_token() -> str:
-    if "csrf" not in flask.session:
-        flask.session["csrf"] = secrets.token_urlsafe(32)
-    return flask.session["csrf"]
 
 
 def _csrf_ok() -> bool:
@@ -95,17 +80,19 @@ def error(status: int, code: str, message_key: str):
     return flask.jsonify({"error": {"code": code, "message": t(message_key, language)}}), status
 
 
-def _screen_of(path: str) -> str | None:
-    for page in dash.page_registry.values():
-        if page["path"] == path:
-            return page["name"]
-    return None
-
-
-def home(principal) -> str:
-    """The first screen a principal may open (the overview for most, the wall for a kiosk)."""
-    fallback = "/wall" if principal.may_open("wall") else "/logout"  # the wall is on no menu
-    return next((SCREENS[screen] for screen in SCREENS if principal.may_open(screen)), fallback)
+def _page_asked(path: str) -> dict | None:
+    """The page a request would run: the page at its address, the page the routing callback
+    is asked to build, or the page whose module registered the callback asked for."""
+    if path != CALLBACKS:
+        return screens.at(path)
+    body = flask.request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return None
+    for given in body.get("inputs") or []:
+        if isinstance(given, dict) and given.get("id") == PAGES_LOCATION and given.get("property") == "pathname":
+            return screens.at(given.get("value"))
+    callback = context.state()["dash"].callback_map.get(body.get("output"), {}).get("callback")
+    return dash.page_registry.get(getattr(callback, "__module__", None))
 
 
 def _gate():
@@ -129,12 +116,12 @@ def _gate():
         return error(401, "unauthenticated", "auth.required")
     # the user itself, not Flask-Login's proxy: work the request starts (a brief) acts for it later
     principal = context.enter(principal._get_current_object())
-    screen = _screen_of(path)
-    if screen is not None and not principal.may_open(screen):
+    page = _page_asked(path)
+    if page is not None and not principal.can(page["right"]):
         if path == "/":
-            return flask.redirect(home(principal))
-        return _refuse(principal, path)
-    if principal.kind == "kiosk" and screen is None and path not in KIOSK_PATHS:
+            return flask.redirect(screens.home(principal))
+        return _refuse(principal, page["path"])
+    if principal.kind == "kiosk" and page is None and path not in KIOSK_PATHS:
         return _refuse(principal, path)
     return None
 
@@ -193,29 +180,9 @@ def _load(session_id: str):
     return None
 
 
-def sign_in_as(principal) -> None:
-    flask.session.clear()  # a new session (and a new CSRF token) at every sign-in
-    flask.session.permanent = True
-    flask_login.login_user(principal)
-    csrf_token()
-
-
-def page_language() -> str:
-    """The sign-in pages switch language with ``?lang=`` (the toggle's route needs a session)."""
-    chosen = flask.request.args.get("lang")
-    return chosen if chosen in LANGUAGES else context.language()
-
-
 @bp.after_request
 def _keep_language(response: flask.Response) -> flask.Response:
     return remember_language(response, flask.request.args.get("lang"))
-
-
-def page_values(language: str, **values) -> dict:
-    other = "en" if language == "vi" else "vi"
-    switch = flask.request.path + "?" + urlencode({**flask.request.args.to_dict(), "lang": other})
-    return {"language": language, "t": lambda key, **v: t(key, language, **v), "other": other, "switch": switch,
-            "csrf_token": csrf_token(), "sso": context.settings().sso, **values}
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -243,7 +210,7 @@ def sign_in():
     principal = for_user(row)
     sign_in_as(principal)
     audit.record(db(), "sign_in", actor=principal.label, target=username, ip=ip())
-    return flask.redirect(target if target != "/" else home(principal))
+    return flask.redirect(target if target != "/" else screens.home(principal))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -292,7 +259,7 @@ def _password_form(token: str, purpose: str):
     principal = for_user(accounts.find(db(), user_id=user_id))
     audit.record(db(), "password_set", actor=principal.label, target=principal.name, ip=ip())
     sign_in_as(principal)
-    return flask.redirect(home(principal))
+    return flask.redirect(screens.home(principal))
 
 
 @bp.route("/setup/<token>", methods=["GET", "POST"])
@@ -337,8 +304,6 @@ def init_app(app: dash.Dash, settings) -> None:
     manager.user_loader(_load)
     server.register_blueprint(bp)
     if settings.sso:
-        from dashboard.auth import sso
-
         sso.init_app(server, settings)
     server.before_request(_gate)
     server.after_request(_headers)

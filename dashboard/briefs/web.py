@@ -12,7 +12,8 @@ import flask
 from dashboard import context, formatting as fmt, periods
 from dashboard.auth import audit
 from dashboard.auth.roles import Principal
-from dashboard.auth.web import error, ip
+from dashboard.auth.signin import ip
+from dashboard.auth.web import error
 from dashboard.briefs import archive
 from dashboard.briefs.generate import BriefFailed, generate, percent
 from dashboard.i18n import t

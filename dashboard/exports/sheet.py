@@ -9,8 +9,7 @@ from typing import Callable
 
 import pandas as pd
 
-from dashboard import formatting as fmt
-from dashboard.auth.roles import SCREENS as SCREEN_NEEDS
+from dashboard import formatting as fmt, screens
 from dashboard.i18n import t
 from warehouse.snapshots import LOCAL_TZ
 
@@ -138,7 +137,7 @@ def needs(screen: str) -> tuple[str, ...]:
     administrator's screen only its own ("admin": the run log, quarantine and audit log are
     the system's records, which administrators read and hand on; they hold no "export",
     which is about the ministry's data)."""
-    opens = SCREEN_NEEDS[screen]
+    opens = screens.right(screen)
     return (opens,) if opens == "admin" else ("export", opens)
 
 

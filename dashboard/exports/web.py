@@ -12,13 +12,13 @@ import re
 import unicodedata
 from urllib.parse import quote, urlencode
 
-import dash
 import flask
 from dash import html
 
-from dashboard import components as ui, context, data, formatting as fmt, images
+from dashboard import components as ui, context, data, formatting as fmt, images, screens
 from dashboard.auth import audit
-from dashboard.auth.web import error, ip
+from dashboard.auth.signin import ip
+from dashboard.auth.web import error
 from dashboard.exports.files import TYPES, to_csv, to_xlsx
 from dashboard.exports.sheet import TABLES, BadQuery, Table, needs
 from dashboard.i18n import t
@@ -187,8 +187,8 @@ def _graph(tree, name: str):
 
 
 def chart_file(screen: str, name: str, kind: str):
-    page = next((p for p in dash.page_registry.values() if p["name"] == screen), None)
-    if page is None or screen not in ui.SCREENS or kind not in images.TYPES:
+    page = next((p for p in screens.menu() if p["name"] == screen), None)  # the wall offers no files
+    if page is None or kind not in images.TYPES:
         return error(404, "not_found", "exports.not_found")
     if (no := _refused(screen, f"{screen}/{name}.{kind}")) is not None:
         return no
