@@ -16,7 +16,8 @@ LOCALES = {"vi": "vi_VN", "en": "en_GB"}
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN or pandas' NA (a nullable integer's missing value, such as an unranked rank)."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def percent(value, language: str = "vi") -> str:
@@ -40,7 +41,10 @@ def points_change(value, language: str = "vi", digits: int = 1) -> str:
 
 
 def rank_change(previous, current, language: str = "vi") -> str:
-    """▲ 3 (up three places) / ▼ 2 / = / "mới" when the unit had no rank before."""
+    """▲ 3 (up three places) / ▼ 2 / = / "mới" when the unit had no rank before; "—" for a
+    unit not ranked now (no component with enough records)."""
+    if _missing(current):
+        return NO_DATA
     if previous is None or pd.isna(previous):
         return t("rankings.change.new", language)
     places = int(previous) - int(current)

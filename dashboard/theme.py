@@ -31,6 +31,15 @@ def status(value, scale: str, *, lower_is_better: bool = False) -> str:
     return "good" if value >= good else "warn" if value >= watch else "bad"
 
 
+LEVELS = {"good": "good", "watch": "warn", "bad": "bad"}
+
+
+def level(status) -> str:
+    """The screen level of a registry status (``good``, ``watch``, ``bad``; none: no data
+    or a small sample), which every metric row carries (``warehouse.published.status``)."""
+    return LEVELS.get(status, "none") if isinstance(status, str) else "none"
+
+
 def status_text(level: str, language: str) -> str:
     """Glyph and word, e.g. "✗ Chậm", for labels where colour also marks the status."""
     return f"{STATUS_GLYPH[level]} {t('status.' + level, language)}"

@@ -27,6 +27,8 @@ def _md_escape(name: str) -> str:
 
 def _change_words(previous, current, language: str) -> str:
     """The same change in words, for the tooltip and screen readers."""
+    if pd.isna(current):
+        return t("rankings.unranked", language)
     if previous is None or pd.isna(previous):
         return t("rankings.change.new_words", language)
     places = int(previous) - int(current)
@@ -40,7 +42,7 @@ def _change_words(previous, current, language: str) -> str:
 def ranking_sheet(view: View, language: str) -> exports.Sheet:
     """The league table of the view's unit kind (of every kind when it has none)."""
     ranking = data.metric("unit_ranking", view.period, kind=view.kind, structure=view.structure)
-    rows = ranking[["rank", "unit_code", "kind", "ranked", *SCORES, "previous_rank"]].assign(
+    rows = ranking[["rank", "unit_code", "kind", "ranked", *SCORES, "previous_rank", "status"]].assign(
         unit=[data.unit_name(code, language) for code in ranking["unit_code"]],
         kind_name=[t(f"kind.{kind}", language) for kind in ranking["kind"]],
         change=[fmt.rank_change(p, r, language) for p, r in zip(ranking["previous_rank"], ranking["rank"])],
@@ -60,14 +62,16 @@ def table_rows(ranking: pd.DataFrame, view: View, language: str) -> list[dict]:
     for row in ranking.itertuples():
         href = view.href(screens.path("unit"), unit=row.unit_code, via="rankings")
         previous = None if pd.isna(row.previous_rank) else int(row.previous_rank)
+        rank = None if pd.isna(row.rank) else int(row.rank)
         item = {
             "unit_code": row.unit_code,
-            "rank": int(row.rank),
+            "rank": rank,
+            "rank_text": fmt.count(rank, language),
             "unit": f"[{_md_escape(row.unit)}]({href})",
             "name": row.unit,
             "href": href,
             "previous_rank": previous,
-            "rank_change": None if previous is None else previous - int(row.rank),
+            "rank_change": None if previous is None or rank is None else previous - rank,
             "rank_change_text": row.change,
             "rank_change_words": _change_words(previous, row.rank, language),
         }
@@ -75,7 +79,7 @@ def table_rows(ranking: pd.DataFrame, view: View, language: str) -> list[dict]:
             value = getattr(row, score)
             item[score] = None if pd.isna(value) else round(float(value), 4)
             item[score + "_text"] = fmt.decimal(value, language)
-        item["status_text"] = theme.status_text(theme.status(row.composite, "score"), language)
+        item["status_text"] = theme.status_text(theme.level(row.status), language)
         rows.append(item)
     return rows
 
@@ -89,7 +93,7 @@ def _grid(kind: str, rows: list[dict], language: str) -> dag.AgGrid:
     number = {"type": "rightAligned", "cellClass": "num", "minWidth": 130, "sortingOrder": ["desc", "asc", None]}
     columns = [
         {"field": "rank", "headerName": t("rankings.col.rank", language), "minWidth": 90, "maxWidth": 110,
-         "type": "rightAligned", "cellClass": "num", "sort": "asc"},
+         "type": "rightAligned", "cellClass": "num", "sort": "asc", "valueFormatter": _text_of("rank")},
         {"field": "unit", "headerName": t("rankings.col.unit", language), "cellRenderer": "markdown",
          "flex": 3, "minWidth": 320, "tooltipField": "name"},
         {"field": "composite", "headerName": t("rankings.col.composite", language),
@@ -116,10 +120,11 @@ def _grid(kind: str, rows: list[dict], language: str) -> dag.AgGrid:
 
 
 def _bars(kind: str, ranking: pd.DataFrame, view: View, language: str):
+    ranking = ranking[ranking["rank"].notna()]  # an unranked unit has no bar
     rows = pd.DataFrame({
         "label": list(ranking["unit"]),
         "value": ranking["composite"].astype("float64"),
-        "status": [theme.status(v, "score") for v in ranking["composite"]],
+        "status": [theme.level(s) for s in ranking["status"]],
         "href": [view.href(screens.path("unit"), unit=code, via="rankings") for code in ranking["unit_code"]],
     })
     rows["text"] = [t("rankings.bar.text", language, status=theme.STATUS_GLYPH[s], score=fmt.decimal(v, language),
