@@ -13,8 +13,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components as ui, context, data, exports, figures, formatting as fmt, periods, theme
 from dashboard.i18n import t
-from dashboard.state import KINDS, View
+from dashboard.state import View
 from warehouse import lists
+from warehouse.domain import UNIT_KINDS
 from warehouse.metrics import REGISTRY
 
 PAGE_ROWS = 50
@@ -51,7 +52,7 @@ def _picker(view: View, language: str):
     if scope is not None:
         current = current[current.index.isin(scope)]
     groups = []
-    for kind in KINDS:
+    for kind in UNIT_KINDS:
         rows = current[current["kind"] == kind]
         groups.append(ui.section(t(f"kind.{kind}", language), html.Ul([
             html.Li(dcc.Link(row["name_vi" if language == "vi" else "name_en"],

@@ -20,7 +20,8 @@ from pandas.api import types as ptypes
 
 from pipelines import parse
 from pipelines.files import ROW_COLUMN, SOURCE_COLUMN
-from pipelines.records import CLOSED_STATUSES, OPEN_STATUSES, Column, Dataset
+from pipelines.records import Column, Dataset
+from warehouse.domain import CLOSED_STATUSES, OPEN_STATUSES
 
 NUMERIC = {"int", "decimal", "amount"}
 TEMPORAL = {"date", "timestamp"}
