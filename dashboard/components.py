@@ -16,7 +16,8 @@ from dashboard import context, data, formatting as fmt, periods, screens, theme
 from dashboard.auth import accounts, manage
 from dashboard.context import cached
 from dashboard.i18n import catalogue, t
-from dashboard.state import KINDS, STRUCTURES, View, from_query
+from dashboard.state import STRUCTURES, View, from_query
+from warehouse.domain import UNIT_KINDS
 from warehouse.snapshots import NoSnapshot
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,7 @@ def filter_bar(view: View, path: str, language: str, controls=("period", "kind",
         rows.append(html.Div(presets + [picker, shown], className="chips", id="filter-period"))
     if "kind" in controls:
         rows.append(_chips(view, path, "kind", [(None, t("filter.all", language))]
-                           + [(k, t(f"kind.{k}", language)) for k in KINDS], language, "filter.kind"))
+                           + [(k, t(f"kind.{k}", language)) for k in UNIT_KINDS], language, "filter.kind"))
     if "structure" in controls:
         rows.append(_chips(view, path, "structure", [(s, t(f"structure.{s}", language)) for s in STRUCTURES],
                            language, "filter.structure"))

@@ -10,6 +10,7 @@ import pandas as pd
 from dashboard import context
 from dashboard.context import cached
 from warehouse import freshness, lists, published, reference
+from warehouse.domain import GOVERNMENT_SOURCES
 from warehouse.metrics import REGISTRY, Period, query
 from warehouse.scope import Scope
 from warehouse.snapshots import NoSnapshot
@@ -39,14 +40,10 @@ def total(name: str, period: Period, *, as_of: date | None = None, **options) ->
             for key in row.index if key != "unit_code"}
 
 
-TASK_SOURCES = ("government", "prime_minister", "ministry_leader", "other")  # who assigns tasks (DOMAIN.md)
-GOV_SOURCES = TASK_SOURCES[:2]  # the tasks the Government watches most closely
-
-
 def government_overdue(by_source: pd.DataFrame) -> int:
     """Overdue tasks assigned by the Government or the Prime Minister, from ``task_overdue``
     by source (the overview's alert and the brief's summary)."""
-    return int(by_source.loc[by_source["source"].isin(GOV_SOURCES), "value"].sum())
+    return int(by_source.loc[by_source["source"].isin(GOVERNMENT_SOURCES), "value"].sum())
 
 
 UNIT_COLUMNS = ["unit_code", "name_vi", "name_en", "kind", "parent_code", "valid_to", "current_code", "is_current"]

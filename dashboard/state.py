@@ -9,9 +9,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 from dashboard import periods
+from warehouse.domain import UNIT_KINDS
 from warehouse.metrics import Period
 
-KINDS = ("ministry_unit", "province_dept")
 STRUCTURES = ("current", "historical")
 _CODE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _WORD = re.compile(r"^[a-z_]{1,32}$")
@@ -58,7 +58,7 @@ def from_query(query: dict, today: date) -> View:
         problems.append(("period", problem))
     return View(
         period=period,
-        kind=_choice(query, "kind", KINDS, problems),
+        kind=_choice(query, "kind", UNIT_KINDS, problems),
         structure=_choice(query, "structure", STRUCTURES, problems) or "current",
         field=_choice(query, "field", lambda v: bool(_WORD.match(v)), problems),
         unit=_choice(query, "unit", lambda v: bool(_CODE.match(v)), problems),

@@ -18,10 +18,10 @@ from dash import html
 from dashboard import components as ui, data, exports, figures, formatting as fmt, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View
+from warehouse.domain import BUDGET_CATEGORIES
 from warehouse.metrics import REGISTRY, Period
 
 METRIC = "budget_disbursement_rate"
-CATEGORIES = ("recurrent", "investment")
 TARGET_MARK = "#1b1f24"
 
 
@@ -68,7 +68,7 @@ def _cards(view: View, year: Period, language: str) -> list:
     by_category = data.metric(METRIC, year, by=("category",), as_of=year.end, **options)
     rows = {row["category"]: row for row in by_category.to_dict("records")}
     return ([_card("total", total, view, language)]
-            + [_card(category, rows.get(category), view, language) for category in CATEGORIES])
+            + [_card(category, rows.get(category), view, language) for category in BUDGET_CATEGORIES])
 
 
 # --- the curve --------------------------------------------------------------------------
@@ -110,7 +110,7 @@ def _category_curve(view: View, year: Period, language: str):
     labels = [m for m in dict.fromkeys(months["month"])]
     frame = pd.DataFrame({"month": [fmt.month(m, language) for m in labels]})
     lines, targets = [], {}
-    for category in CATEGORIES:
+    for category in BUDGET_CATEGORIES:
         part = months[months["category"] == category].set_index("month").reindex(labels).reset_index()
         if part["denominator"].isna().all():
             continue

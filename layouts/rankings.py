@@ -13,7 +13,8 @@ from dash import html
 
 from dashboard import components as ui, context, data, exports, figures, formatting as fmt, screens, theme
 from dashboard.i18n import t
-from dashboard.state import KINDS, View
+from dashboard.state import View
+from warehouse.domain import UNIT_KINDS
 from warehouse.registry import REGISTRY
 
 COMPONENTS = tuple(c.name for c in REGISTRY["unit_ranking"].ranking.components)
@@ -179,7 +180,7 @@ def _method(view: View, language: str):
 def layout(view: View, language: str):
     """Who leads and who lags, among units of the same kind."""
     ranking = ranking_sheet(view, language).rows
-    kinds = (view.kind,) if view.kind else KINDS
+    kinds = (view.kind,) if view.kind else UNIT_KINDS
     if ranking.empty:
         body = [ui.section(t("rankings.title", language), ui.empty(t("rankings.empty", language), "rankings"),
                            name="rankings")]

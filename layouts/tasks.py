@@ -11,11 +11,11 @@ from dash import dcc, html
 from dashboard import components as ui, data, exports, figures, formatting as fmt, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View
+from warehouse.domain import TASK_SOURCES, TASK_STATES
 from warehouse.metrics import REGISTRY
 
 SCREEN = "tasks"
 CONTROLS = ("period", "kind", "structure")
-STATES = ("done_on_time", "done_late", "open_on_track", "open_overdue")
 # colour and pattern per state: the pattern tells them apart without colour
 STATE_MARKS = {
     "done_on_time": (theme.STATUS_COLOUR["good"], ""),
@@ -39,7 +39,7 @@ def overdue_level(rate) -> str:
 
 def source_label(source: str, language: str) -> str:
     key = f"tasks.source.{source}"
-    return t(key, language) if source in data.TASK_SOURCES else source
+    return t(key, language) if source in TASK_SOURCES else source
 
 
 def states(view: View) -> pd.DataFrame:
@@ -48,7 +48,7 @@ def states(view: View) -> pd.DataFrame:
     on_time = data.metric("task_on_time_rate", view.period, by=("source",), **options).set_index("source")
     overdue = data.metric("task_overdue", view.period, by=("source",), **options).set_index("source")
     undated = data.metric("task_no_deadline", view.period, by=("source",), **options).set_index("source")
-    sources = list(data.TASK_SOURCES) + sorted(set(overdue.index) - set(data.TASK_SOURCES))
+    sources = list(TASK_SOURCES) + sorted(set(overdue.index) - set(TASK_SOURCES))
     frame = pd.DataFrame({
         "assigned": overdue["denominator"], "done_on_time": on_time["numerator"], "done": on_time["denominator"],
         "open_overdue": overdue["numerator"], "no_deadline": undated["numerator"],
@@ -103,8 +103,8 @@ def _cards(view: View, language: str) -> html.Div:
 def sources_sheet(view: View, language: str) -> exports.Sheet:
     """The tasks of each source in their four states, as of the period's end."""
     frame = states(view)
-    keys = list(STATES) + ["assigned", "no_deadline"]
-    labels = ([t(f"tasks.state.{state}", language) for state in STATES]
+    keys = list(TASK_STATES) + ["assigned", "no_deadline"]
+    labels = ([t(f"tasks.state.{state}", language) for state in TASK_STATES]
               + [t("tasks.col.assigned", language), t("tasks.col.no_deadline", language)])
     rows = frame[keys].assign(source=[source_label(s, language) for s in frame.index]).reset_index(drop=True)
     return exports.Sheet(t("exports.title.tasks-sources", language),
@@ -116,7 +116,7 @@ def sources_sheet(view: View, language: str) -> exports.Sheet:
 def _source_figure(frame: pd.DataFrame, language: str) -> go.Figure:
     labels = list(frame["source"])[::-1]  # first source on top
     fig = go.Figure()
-    for state in STATES:
+    for state in TASK_STATES:
         colour, pattern = STATE_MARKS[state]
         name = t(f"tasks.state.{state}", language)
         values = frame[state].iloc[::-1]

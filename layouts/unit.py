@@ -13,8 +13,9 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components as ui, context, data, exports, figures, formatting as fmt, periods, screens, theme
 from dashboard.i18n import t
-from dashboard.state import KINDS, View
+from dashboard.state import View
 from warehouse import lists
+from warehouse.domain import UNIT_KINDS
 from warehouse.metrics import REGISTRY
 
 PAGE_ROWS = 50
@@ -49,7 +50,7 @@ def _picker(view: View, language: str):
     current = units[units["is_current"] & ~units.index.isin(parents)]  # the ministry itself handles nothing
     current = context.scope().narrow(current.reset_index()).set_index("unit_code")
     groups = []
-    for kind in KINDS:
+    for kind in UNIT_KINDS:
         rows = current[current["kind"] == kind]
         groups.append(ui.section(t(f"kind.{kind}", language), html.Ul([
             html.Li(dcc.Link(row["name_vi" if language == "vi" else "name_en"],

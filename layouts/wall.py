@@ -18,6 +18,7 @@ from dash import html
 from dashboard import components as ui, context, data, figures, formatting as fmt, live, periods, theme
 from dashboard.context import cached
 from dashboard.i18n import t
+from warehouse.domain import BUDGET_CATEGORIES, TASK_SOURCES, UNIT_KINDS
 from warehouse.metrics import REGISTRY, Period
 from warehouse.snapshots import NoSnapshot
 
@@ -110,7 +111,7 @@ def _tasks(period: Period, language: str):
     by_source = data.metric("task_overdue", period, by=("source",), as_of=end).set_index("source")
     tiles = [_tile(t(f"task_source.{source}", language),
                    fmt.count(by_source["value"].get(source, 0), language), [], None, f"tasks-{source}")
-             for source in data.TASK_SOURCES]
+             for source in TASK_SOURCES]
     by_unit = data.metric("task_overdue", period, by=("unit",), as_of=end)
     by_unit = by_unit[by_unit["value"] > 0].sort_values(["value", "unit_code"], ascending=[False, True]).head(8)
     if by_unit.empty:
@@ -137,7 +138,7 @@ def _budget(period: Period, language: str):
                    [t("kpi.budget.target", language, target=fmt.percent(by_category["target"].get(category), language),
                       gap=fmt.points_change(by_category["gap_pp"].get(category), language))],
                    theme.status(by_category["gap_pp"].get(category), "gap_pp"), f"budget-{category}")
-             for category in ("recurrent", "investment")]
+             for category in BUDGET_CATEGORIES]
     if curve.empty:
         return html.Div([html.Div(tiles, className="wall-stack"),
                          html.Div(t("kpi.no_data", language), className="wall-empty")], className="wall-split")
@@ -174,7 +175,7 @@ def _ranking_list(rows: pd.DataFrame, language: str) -> html.Ol:
 def _rankings(period: Period, language: str):
     ranking = data.metric("unit_ranking", period)
     columns = []
-    for kind in ("ministry_unit", "province_dept"):
+    for kind in UNIT_KINDS:
         rows = ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"])
         if rows.empty:
             continue

@@ -8,7 +8,7 @@ parser takes either; the caller strips text and sets missing cells aside first (
 Times: an input with an offset is converted to Vietnam local time, a naive one is taken
 as local (DOMAIN.md); both are stored naive, to the second.
 
-These are the reference for one cell; ``pipelines.validate`` parses whole columns at once
+These are the reference for one cell; ``pipelines.columns`` parses whole columns at once
 and sends here only the cells its fast paths do not take, so reasons read the same.
 """
 from __future__ import annotations

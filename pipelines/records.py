@@ -1,15 +1,16 @@
 """The five canonical records of DOMAIN.md: columns, types, keys and references.
 
 Every source is mapped onto these; validation and the warehouse load read them from here.
+The words an enum column accepts are the vocabularies of ``warehouse.domain``.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from warehouse.domain import (
+    BUDGET_CATEGORIES, CHANNEL_CODES, CHANNELS, DOSSIER_STATUSES, PROCEDURE_LEVELS, TASK_SOURCES, UNIT_KINDS,
+)
 from warehouse.loader import Target
-
-OPEN_STATUSES = ("received", "processing", "supplement")
-CLOSED_STATUSES = ("finished", "rejected", "withdrawn")
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ UNITS = Dataset(
         Column("unit_code", "text", required=True),
         Column("name_vi", "text", required=True),
         Column("name_en", "text"),
-        Column("kind", "enum", required=True, choices=_same("ministry_unit", "province_dept")),
+        Column("kind", "enum", required=True, choices=_same(*UNIT_KINDS)),
         Column("parent_code", "text", references="units"),
         Column("valid_from", "date"),
         Column("valid_to", "date"),
@@ -68,7 +69,7 @@ PROCEDURES = Dataset(
         Column("name_vi", "text", required=True),
         Column("name_en", "text"),
         Column("field", "text"),
-        Column("level", "enum", choices=_same("central", "province")),
+        Column("level", "enum", choices=_same(*PROCEDURE_LEVELS)),
         Column("legal_days", "int", required=True),
         Column("has_fee", "bool"),
         Column("full_online", "bool"),
@@ -84,11 +85,11 @@ DOSSIERS = Dataset(
         Column("procedure_code", "text", required=True, references="procedures"),
         Column("unit_code", "text", required=True, references="units"),
         Column("channel", "enum", required=True,
-               choices={**_same("direct", "online", "postal"), "1": "direct", "2": "online", "3": "postal"}),
+               choices={**_same(*CHANNELS), **CHANNEL_CODES}),
         Column("received_at", "timestamp", required=True),
         Column("due_at", "timestamp"),
         Column("finished_at", "timestamp"),
-        Column("status", "enum", required=True, choices=_same(*OPEN_STATUSES, *CLOSED_STATUSES)),
+        Column("status", "enum", required=True, choices=_same(*DOSSIER_STATUSES)),
         Column("supplement_count", "int"),
         Column("supplement_days", "decimal"),
         Column("paid_online", "bool"),
@@ -103,8 +104,7 @@ TASKS = Dataset(
     (
         Column("task_id", "text", required=True),
         Column("title", "text", required=True),
-        Column("source", "enum", required=True,
-               choices=_same("government", "prime_minister", "ministry_leader", "other")),
+        Column("source", "enum", required=True, choices=_same(*TASK_SOURCES)),
         Column("document_ref", "text"),
         Column("lead_unit_code", "text", required=True, references="units"),
         Column("assigned_on", "date", required=True),
@@ -121,7 +121,7 @@ BUDGET = Dataset(
     (
         Column("unit_code", "text", required=True, references="units"),
         Column("fiscal_year", "int", required=True),
-        Column("category", "enum", required=True, choices=_same("recurrent", "investment")),
+        Column("category", "enum", required=True, choices=_same(*BUDGET_CATEGORIES)),
         Column("line_code", "text", required=True),
         Column("line_name", "text"),
         Column("plan_amount", "amount", required=True),

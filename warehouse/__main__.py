@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import SettingsError, load_settings
+from warehouse.domain import UNIT_KINDS
 from warehouse.metrics import REGISTRY, Period, Scope, query, with_previous
 from warehouse.snapshots import NoSnapshot, Reader
 
@@ -22,7 +23,7 @@ Format = Enum("Format", {"json": "json", "table": "table"}, type=str)
 By = Enum("By", {d: d for d in ("unit", "kind", "field", "procedure", "source", "category",
                                  "day", "week", "month", "quarter", "year", "gov_month")}, type=str)
 Structure = Enum("Structure", {"current": "current", "historical": "historical"}, type=str)
-Kind = Enum("Kind", {"ministry_unit": "ministry_unit", "province_dept": "province_dept"}, type=str)
+Kind = Enum("Kind", {k: k for k in UNIT_KINDS}, type=str)
 
 
 def _date(text: str):

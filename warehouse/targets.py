@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-CATEGORIES = ("recurrent", "investment")
+from warehouse.domain import BUDGET_CATEGORIES
+
 DEFAULT_YEAR_END = 0.95
 
 
@@ -25,7 +26,7 @@ def load_paths(config_dir: Path) -> dict[str, dict]:
     path = Path(config_dir) / "targets.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     paths = {}
-    for category in CATEGORIES:
+    for category in BUDGET_CATEGORIES:
         entry = data.get(category, {})
         month_end = entry.get("month_end")
         if month_end is not None and (len(month_end) != 12 or any(not 0 <= v <= 2 for v in month_end)):

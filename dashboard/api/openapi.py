@@ -4,10 +4,10 @@ document cannot drift from the routes (the contract test runs it against the app
 from __future__ import annotations
 
 from dashboard.api.errors import ERRORS
+from warehouse.domain import UNIT_KINDS
 from warehouse.indicators import MAX_PERIODS, PERIOD_TYPES
 from warehouse.registry import REGISTRY
 
-UNIT_KINDS = ["ministry_unit", "province_dept"]
 MAX_CODE = 40  # characters of a unit code
 
 
@@ -46,7 +46,7 @@ SCHEMAS = {
     }, "One indicator of the catalogue (Circular 02/2021/TT-BTTTT: code, name, unit of measure, periodicity)."),
     "Unit": _object({
         "unit_code": _text(), "name_vi": _text(), "name_en": _text(),
-        "kind": {"type": "string", "enum": UNIT_KINDS},
+        "kind": {"type": "string", "enum": list(UNIT_KINDS)},
         "parent_code": _nullable(_text()),
         "current_code": _text("The unit its figures count for today (the end of its chain of successors)."),
         "is_current": {"type": "boolean"},
@@ -153,7 +153,7 @@ def document(server_url: str) -> dict:
                 {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}])},
             "/units": _operation("units", "The units (the key's units, with their sub-units).", "UnitList",
                                  (400, 503), [{"name": "kind", "in": "query", "required": False,
-                                               "schema": {"type": "string", "enum": UNIT_KINDS}}]),
+                                               "schema": {"type": "string", "enum": list(UNIT_KINDS)}}]),
             "/data": _operation("data", "Indicator data per unit and period.", "DataPage", (400, 403, 404, 503),
                                 data_parameters),
         },

@@ -21,6 +21,7 @@ from dashboard.auth import audit
 from dashboard.auth.signin import public
 from dashboard.i18n import LANGUAGES, t
 from warehouse import indicators, reference
+from warehouse.domain import UNIT_KINDS
 from warehouse.registry import REGISTRY
 from warehouse.snapshots import NoSnapshot
 
@@ -171,7 +172,7 @@ def indicator(code: str):
 @bp.get("/units")
 @by_key
 def unit_list():
-    kind = _choice("kind", openapi.UNIT_KINDS)
+    kind = _choice("kind", UNIT_KINDS)
     reader = context.reader()
     units = _in_scope(reference.units(reader))
     if kind:

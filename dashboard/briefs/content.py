@@ -18,9 +18,8 @@ import plotly.graph_objects as go
 from dashboard import context, data, figures, formatting as fmt, periods, theme
 from dashboard.briefs import official
 from dashboard.i18n import t
-from dashboard.state import KINDS
+from warehouse.domain import BUDGET_CATEGORIES, TASK_SOURCES, UNIT_KINDS
 from warehouse.metrics import REGISTRY, Period
-from warehouse.targets import CATEGORIES
 
 HEADLINE = ("dossier_on_time_rate", "dossier_closed_on_time_rate", "dossier_online_rate", "dossier_overdue_open",
             "task_overdue", "task_overdue_rate", "task_on_time_rate", "budget_disbursement_rate")
@@ -166,7 +165,7 @@ def _budget_summary(reading: _Reading, language: str) -> str:
 
 def _ranking_summary(ranking: pd.DataFrame, language: str) -> str | None:
     parts = []
-    for kind in KINDS:
+    for kind in UNIT_KINDS:
         rows = ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"])
         if len(rows) < 2:
             continue
@@ -258,7 +257,7 @@ def _tasks(reading: _Reading, by_source: pd.DataFrame, oldest: pd.DataFrame, lan
     columns = ((t("brief.col.source", language), False), (t("brief.col.overdue", language), True),
                (t("brief.col.overdue_rate", language), True), (t("brief.col.fallen_due", language), True))
     rows = []
-    for source in data.TASK_SOURCES:
+    for source in TASK_SOURCES:
         overdue = counts["value"].get(source, 0)
         rows.append([t(f"tasks.source.{source}", language), fmt.count(overdue, language),
                      fmt.percent(_or_none(rates["value"].get(source)), language),
@@ -307,7 +306,7 @@ def _budget(reading: _Reading, language: str) -> Section:
                 fmt.percent(values["value"], language), fmt.percent(values["target"], language),
                 fmt.points_change(values["gap_pp"], language)]
 
-    rows = [row(t(f"budget.card.{c}", language), by_category.get(c)) for c in CATEGORIES]
+    rows = [row(t(f"budget.card.{c}", language), by_category.get(c)) for c in BUDGET_CATEGORIES]
     rows.append(row(t("brief.total", language), total))
     months = data.metric("budget_disbursement_rate", year, by=("month",))
     frame = pd.DataFrame({"month": months["month"].map(lambda m: fmt.month(m, language)),
@@ -327,7 +326,7 @@ def _rankings(ranking: pd.DataFrame, language: str) -> Section:
                (t("rankings.col.composite", language), True),
                *[(t(f"rankings.component.{c}", language), True) for c in ("procedures", "tasks", "budget")],
                (t("rankings.col.change", language), True))
-    for kind in KINDS:
+    for kind in UNIT_KINDS:
         rows = ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"])
         if rows.empty:
             continue

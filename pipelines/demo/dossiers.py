@@ -26,11 +26,12 @@ from pipelines.demo.formats import (
 )
 from pipelines.demo.timeline import is_working, near_tet, office_seconds, tet_holidays, window
 from pipelines.demo.units import Organisation
+from warehouse import domain
 from warehouse.calendar import WorkCalendar
 
 CHUNK = 500_000
-CHANNELS = np.array(["direct", "online", "postal"])
-PORTAL_CODES = np.array(["1", "2", "3"])
+CHANNELS = np.array(domain.CHANNELS)
+PORTAL_CODES = np.array(list(domain.CHANNEL_CODES))  # the same channels, in the same order, by code
 BUSY_PROVINCES = {  # former provinces with more dossiers than a typical one (about people)
     "T-HOCHIMINH": 6.0, "T-HANOI": 6.0, "T-BINHDUONG": 1.8, "T-DONGNAI": 1.8, "T-THANHHOA": 1.6,
     "T-NGHEAN": 1.5, "T-HAIPHONG": 1.5, "T-DANANG": 1.3, "T-CANTHO": 1.2,

@@ -17,9 +17,10 @@ from pipelines.demo.formats import DAY, END_OF_DAY, date_text, padded, timestamp
 from pipelines.demo.timeline import is_working, office_seconds, window
 from pipelines.demo.units import Organisation
 from warehouse.calendar import WorkCalendar
+from warehouse.domain import TASK_SOURCES
 
-SOURCES = np.array(["government", "prime_minister", "ministry_leader", "other"])
-SOURCE_P = [0.2, 0.3, 0.4, 0.1]
+SOURCES = np.array(TASK_SOURCES)
+SOURCE_P = [0.2, 0.3, 0.4, 0.1]  # one chance per source, in that order
 # Per source, the documents that assign tasks: (kind, symbol, symbol ends with the ministry's)
 DOCUMENTS = {
     "government": [("Nghị quyết", "NQ-CP", False), ("Thông báo", "TB-VPCP", False)],

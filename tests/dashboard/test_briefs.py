@@ -18,6 +18,7 @@ from dashboard import context, formatting as fmt, periods
 from dashboard.auth.roles import system
 from dashboard.briefs import archive, content, generate as briefs
 from tests.dashboard.conftest import CHROMIUM, ROOT, ensure_user, sign_in
+from warehouse.domain import UNIT_KINDS
 from warehouse.metrics import query
 from warehouse.scope import Scope
 
@@ -109,7 +110,7 @@ def test_the_docx_holds_the_registry_numbers_in_the_official_form(demo, week, ma
 
     rank_tables = [table for table in document.tables if table.rows[0].cells[0].text == "Hạng"]
     assert len(rank_tables) == 2
-    for table, kind in zip(rank_tables, content.KINDS):
+    for table, kind in zip(rank_tables, UNIT_KINDS):
         expected = ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"])
         assert [r.cells[1].text for r in table.rows[1:]] == [units[code] for code in expected["unit_code"]]
         assert [r.cells[2].text for r in table.rows[1:]] == [fmt.decimal(v) for v in expected["composite"]]
@@ -132,7 +133,7 @@ def test_the_pdf_says_the_same_and_renders_every_diacritic(demo, week, made):
         value = now[name]["value"]
         assert (fmt.percent(value) if name.endswith("_rate") else fmt.count(value)) in text, name
     leaders = [ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"]).iloc[0]["unit_code"]
-               for kind in content.KINDS]
+               for kind in UNIT_KINDS]
     for code in leaders:  # named in the summary, a paragraph that wraps freely
         assert units[code] in text
     assert made[0]["data_version"] in text.replace(" ", "")

@@ -24,10 +24,11 @@ from pipelines import parse
 from pipelines.demo import generate
 from pipelines.demo.advance import advance
 from pipelines.demo.systems import PAGE_SIZE, export, write_feed
-from pipelines.records import CLOSED_STATUSES, DATASETS, DOSSIERS
+from pipelines.records import DATASETS, DOSSIERS
 from pipelines.sources.config import load_sources
 from tests.conftest import DEMO_DOSSIERS, DEMO_TODAY, make_settings
 from warehouse.calendar import WorkCalendar
+from warehouse.domain import CLOSED_STATUSES
 
 CONFIG = Path(__file__).resolve().parents[2] / "config"
 SEED = 20250301

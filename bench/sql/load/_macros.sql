@@ -1,4 +1,4 @@
--- Cell conversions of the pipeline (pipelines/parse.py, pipelines/validate.py) as macros,
+-- Cell conversions of the pipeline (pipelines/parse.py, pipelines/columns.py) as macros,
 -- for bulk loads that bypass the Python validation. Temporary: nothing is stored.
 --   cell        stripped text, an empty cell is NULL
 --   code        text in Unicode NFC, as the pipeline stores every text column
