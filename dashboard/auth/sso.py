@@ -12,7 +12,8 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from joserfc.errors import JoseError
 
-from dashboard.auth import accounts, audit
+from appdb import audit
+from dashboard.auth import accounts
 from dashboard.auth.roles import for_user
 from dashboard.i18n import t
 from dashboard.navigation import safe_next

@@ -21,8 +21,9 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from appdb import audit
 from dashboard import context
-from dashboard.auth import accounts, audit, kiosk
+from dashboard.auth import accounts, kiosk
 from dashboard.auth.roles import for_kiosk, for_user
 from dashboard.components import SCREENS
 from dashboard.i18n import LANGUAGES, t

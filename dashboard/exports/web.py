@@ -16,8 +16,8 @@ import dash
 import flask
 from dash import html
 
+from appdb import audit
 from dashboard import components as ui, context, data, formatting as fmt, images
-from dashboard.auth import audit
 from dashboard.auth.web import error, ip
 from dashboard.exports.files import TYPES, to_csv, to_xlsx
 from dashboard.exports.sheet import TABLES, BadQuery, Table, needs
