@@ -6,11 +6,13 @@ of ``appdb/migrations``, so a new release never starts on an old schema.
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, text
 
 from appdb.locks import exclusive
 
@@ -66,8 +68,24 @@ def migrations(engine: Engine | None = None) -> Config:
     return config
 
 
+@cache
+def _heads() -> set[str]:
+    return set(ScriptDirectory.from_config(migrations()).get_heads())
+
+
+def _at_head(engine: Engine) -> bool:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return False
+        return {row[0] for row in connection.execute(text("select version_num from alembic_version"))} == _heads()
+
+
 def open_db(url: str, **engine_options) -> Engine:
-    """The engine of the app database, its schema brought to the newest revision first."""
+    """The engine of the app database, its schema brought to the newest revision first.
+    A schema already there runs nothing of Alembic (whose log would otherwise speak at
+    every start of every program); one that is not is upgraded under the lock, which
+    looks again."""
     engine = connect(url, **engine_options)
-    command.upgrade(migrations(engine), "head")
+    if not _at_head(engine):
+        command.upgrade(migrations(engine), "head")
     return engine
