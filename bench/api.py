@@ -24,10 +24,11 @@ from pydantic import SecretStr
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from appdb import outbox  # noqa: E402
 from bench.briefs import ensure_warehouse  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from dashboard.api import clients  # noqa: E402
-from pipelines.goc import messages, outbox, push  # noqa: E402
+from pipelines.goc import messages, push  # noqa: E402
 from tests.pipelines.goc_receiver import Receiver  # noqa: E402
 from warehouse import indicators  # noqa: E402
 from warehouse.snapshots import Reader  # noqa: E402

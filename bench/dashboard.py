@@ -109,8 +109,8 @@ def role_of(path: str) -> str:
 def bench_accounts(settings) -> str:
     """The bench's own accounts, with a new random password each run; screens are timed
     through sign-in like a browser's."""
+    from appdb.engine import open_db
     from dashboard.auth import accounts
-    from dashboard.auth.store import open_db
 
     password = secrets.token_urlsafe(18)
     db = open_db(settings.app_db)

@@ -16,13 +16,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from config.database import utc
+from appdb.engine import open_db, utc
 from config.settings import SettingsError, load_settings
 from dashboard import context, formatting as fmt, periods
 from dashboard.api import clients
 from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.roles import ROLES, Principal, system
-from dashboard.auth.store import open_db
 from dashboard.briefs.generate import BriefFailed, generate
 from dashboard.i18n import LANGUAGES
 from warehouse import reference

@@ -19,9 +19,9 @@ import flask
 from sqlalchemy import Engine
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from appdb import audit
+from appdb.engine import open_db
 from dashboard import cache as screen_cache
-from dashboard.auth import audit
-from dashboard.auth.store import open_db
 from dashboard.auth.roles import Principal
 from dashboard.i18n import LANGUAGES
 from warehouse import reference

@@ -31,8 +31,8 @@ ACCOUNTS = {"screenshots": "analyst", "screenshots-admin": "admin"}
 
 def _accounts(settings) -> tuple[str, int, str]:
     """Its accounts with a new random password, and a kiosk token (id, token)."""
+    from appdb.engine import open_db
     from dashboard.auth import accounts, kiosk
-    from dashboard.auth.store import open_db
 
     db = open_db(settings.app_db)
     password = secrets.token_urlsafe(18)
@@ -133,8 +133,8 @@ def main() -> int:
             signed_out.screenshot(path=str(out / "login.png"))
             browser.close()
     finally:
+        from appdb.engine import open_db
         from dashboard.auth import accounts, kiosk
-        from dashboard.auth.store import open_db
 
         db = open_db(settings.app_db)
         kiosk.revoke(db, token_id)

@@ -10,7 +10,7 @@ import dash
 import pandas as pd
 from dash import ALL, Input, State, ctx, dcc, html
 
-from config.database import utc
+from appdb.engine import utc
 from dashboard import components as ui, context, data, exports, formatting as fmt
 from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.roles import ROLES

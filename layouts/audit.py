@@ -9,8 +9,8 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from appdb import audit
 from dashboard import components as ui, context, exports, formatting as fmt
-from dashboard.auth import audit
 from dashboard.i18n import t
 from dashboard.state import View
 

@@ -18,12 +18,12 @@ import dash_mantine_components as dmc
 import pandas as pd
 from dash import dcc, html
 
+from appdb import outbox
 from dashboard import components as ui, context, exports, formatting as fmt
 from dashboard.briefs import archive, web as briefs_web
 from dashboard.context import cached
 from dashboard.i18n import t
 from dashboard.state import View
-from pipelines.goc import outbox
 from warehouse import freshness, runs
 
 DATASETS = ("dossiers", "tasks", "budget", "units", "procedures")

@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from appdb import outbox
 from config.settings import SettingsError, load_settings
 from pipelines.files import UnreadableFile
-from pipelines.goc import outbox, push
+from pipelines.goc import push
 from pipelines.ingest import ingest_files
 from pipelines.records import DATASETS
 from pipelines.status import last_runs, quarantine_counts, source_states

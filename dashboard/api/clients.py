@@ -1,26 +1,16 @@
-"""API clients: a named key with scopes (which indicators, which units) and a rate limit.
-
-Only the key's digest is kept; the key itself is shown once, when it is made. Calls are
-counted per minute in the app database, so the limit holds across web workers.
-"""
+"""API clients: a named key with scopes (which indicators, which units) and a rate limit;
+the checks of a new key and the client as the reads see it. The rows are the app
+database's (``appdb.api_clients``, whose reads are asked through here)."""
 from __future__ import annotations
 
-import json
-import math
-import secrets
-import time
-from datetime import datetime, timezone
+from sqlalchemy import Engine
 
-from sqlalchemy import Engine, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
-
-from config.database import now
-from dashboard.auth import accounts
-from dashboard.auth.accounts import AccountError, token_hash
+from appdb import api_clients as stored
+# The reads of keys and calls are asked through here, beside the checks.
+from appdb.api_clients import all_clients, by_key, indicators, last_calls, take_call, units  # noqa: F401
+from dashboard.auth.accounts import AccountError
 from dashboard.auth.roles import Principal
-from dashboard.auth.store import api_clients, api_usage
 
-KEY_PREFIX = "opc_"
 MAX_RATE = 100_000  # calls per minute
 
 
@@ -31,14 +21,6 @@ def principal(row) -> Principal:
                      units=tuple(codes) if codes else None)
 
 
-def indicators(row) -> list[str] | None:
-    return json.loads(row.indicators) if row.indicators else None
-
-
-def units(row) -> list[str] | None:
-    return json.loads(row.units) if row.units else None
-
-
 def add(db: Engine, name: str, *, created_by: str, indicators: list[str] | None = None,
         units: list[str] | None = None, rate_limit: int | None = None) -> tuple[int, str]:
     """A new client; returns its id and its key (shown once)."""
@@ -47,55 +29,15 @@ def add(db: Engine, name: str, *, created_by: str, indicators: list[str] | None 
         raise AccountError("api_clients.error.name")
     if rate_limit is not None and (rate_limit != int(rate_limit) or not 1 <= rate_limit <= MAX_RATE):
         raise AccountError("api_clients.error.rate", most=MAX_RATE)
-    with db.connect() as connection:
-        if connection.execute(select(api_clients.c.id).where(api_clients.c.name == name)).first():
-            raise AccountError("api_clients.error.exists", name=name)
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    with db.begin() as connection:
-        client_id = connection.execute(insert(api_clients).values(
-            name=name, key_hash=token_hash(key), key_prefix=key[:10],
-            indicators=json.dumps(sorted(set(indicators))) if indicators else None,
-            units=json.dumps(sorted(set(units))) if units else None,
-            rate_limit=None if rate_limit is None else int(rate_limit), created_by=created_by, created_at=now())).inserted_primary_key[0]
-    return client_id, key
+    if stored.by_name(db, name) is not None:
+        raise AccountError("api_clients.error.exists", name=name)
+    return stored.add(db, name, created_by=created_by, indicators=indicators, units=units,
+                      rate_limit=None if rate_limit is None else int(rate_limit))
 
 
 def revoke(db: Engine, client_id: int) -> str:
     """Revoke a key; returns the client's name. Its next call is refused."""
-    return accounts.revoke(db, api_clients, client_id, "api_clients.error.unknown").name
-
-
-def by_key(db: Engine, key: str):
-    """The client holding this key (revoked or not), else None."""
-    with db.connect() as connection:
-        return connection.execute(select(api_clients).where(api_clients.c.key_hash == token_hash(key))).first()
-
-
-def all_clients(db: Engine) -> list:
-    with db.connect() as connection:
-        return connection.execute(select(api_clients).order_by(api_clients.c.id.desc())).all()
-
-
-def last_calls(db: Engine) -> dict[int, datetime]:
-    """Each client's last counted call, to the minute (the rate limit's own count keeps it)."""
-    with db.connect() as connection:
-        rows = connection.execute(select(api_usage.c.client_id, func.max(api_usage.c.minute))
-                                  .group_by(api_usage.c.client_id)).all()
-    return {client_id: datetime.fromtimestamp(minute * 60, timezone.utc) for client_id, minute in rows}
-
-
-def take_call(db: Engine, client_id: int, limit: int) -> int | None:
-    """Count a call in the client's current minute: None while within ``limit``, else the
-    seconds until the next minute. One atomic upsert a call, so calls arriving together on
-    several web workers cannot slip past the limit."""
-    moment = time.time()
-    minute = int(moment // 60)
-    upsert = (postgresql.insert if db.dialect.name == "postgresql" else sqlite.insert)(api_usage)
-    statement = upsert.values(client_id=client_id, minute=minute, calls=1).on_conflict_do_update(
-        index_elements=["client_id", "minute"], set_={"calls": api_usage.c.calls + 1}).returning(api_usage.c.calls)
-    with db.begin() as connection:
-        calls = connection.execute(statement).scalar_one()
-        if calls == 1:  # a new minute: the client's earlier ones are of no more use
-            connection.execute(delete(api_usage).where(api_usage.c.client_id == client_id,
-                                                       api_usage.c.minute < minute))
-    return None if calls <= limit else max(1, math.ceil((minute + 1) * 60 - moment))
+    row = stored.revoke(db, client_id)
+    if row is None:
+        raise AccountError("api_clients.error.unknown", id=client_id)
+    return row.name

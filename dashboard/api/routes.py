@@ -14,10 +14,11 @@ from datetime import date
 import flask
 from werkzeug.exceptions import MethodNotAllowed
 
+from appdb import audit
 from dashboard import context
 from dashboard.api import clients, openapi
 from dashboard.api.errors import ApiError
-from dashboard.auth import audit
+from appdb import audit
 from dashboard.auth.signin import public
 from dashboard.i18n import LANGUAGES, t
 from warehouse import indicators, reference

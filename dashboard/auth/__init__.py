@@ -1,5 +1,5 @@
 """Who may see what: accounts, kiosk tokens, roles and their scope, sign-in, the audit log.
 
-Everything here is kept in the app database (``store``), never in the warehouse: the
+Everything here is kept in the app database (``appdb``), never in the warehouse: the
 warehouse is rebuilt from the sources, the accounts and their trail are not.
 """

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
+from appdb import audit
 from dashboard.api import clients
-from dashboard.auth import accounts, audit, kiosk
+from dashboard.auth import accounts, kiosk
 from dashboard.auth.roles import Principal
 
 

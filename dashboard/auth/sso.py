@@ -12,8 +12,9 @@ from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
 from joserfc.errors import JoseError
 
+from appdb import audit
 from dashboard import screens
-from dashboard.auth import accounts, audit
+from dashboard.auth import accounts
 from dashboard.auth.roles import for_user
 from dashboard.auth.signin import db, ip, page_language, page_values, public, sign_in_as
 from dashboard.i18n import t

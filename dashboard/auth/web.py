@@ -23,8 +23,9 @@ from flask.sessions import SecureCookieSessionInterface
 from werkzeug.exceptions import MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from appdb import audit
 from dashboard import context, screens
-from dashboard.auth import accounts, audit, kiosk, sso
+from dashboard.auth import accounts, kiosk, sso
 from dashboard.auth.roles import for_kiosk, for_user
 from dashboard.auth.signin import db, ip, page_language, page_values, public, sign_in_as
 from dashboard.i18n import t

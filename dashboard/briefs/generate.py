@@ -16,8 +16,8 @@ from pathlib import Path
 
 import flask
 
+from appdb import audit
 from dashboard import context, images, periods
-from dashboard.auth import audit
 from dashboard.auth.roles import Principal, system
 from dashboard.briefs import archive, content, official, pdf, word
 from dashboard.i18n import t

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import flask
 
+from appdb import audit
 from dashboard import context, formatting as fmt, periods
-from dashboard.auth import audit
 from dashboard.auth.roles import Principal
 from dashboard.auth.signin import ip
 from dashboard.auth.web import error

@@ -15,8 +15,8 @@ from urllib.parse import quote, urlencode
 import flask
 from dash import html
 
+from appdb import audit
 from dashboard import components as ui, context, data, formatting as fmt, images, screens
-from dashboard.auth import audit
 from dashboard.auth.signin import ip
 from dashboard.auth.web import error
 from dashboard.exports.files import TYPES, to_csv, to_xlsx

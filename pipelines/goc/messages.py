@@ -8,12 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
-from pipelines.goc.outbox import key
 from warehouse import indicators
 from warehouse.indicators import PERIOD_TYPES, ReportPeriod
 from warehouse.registry import REGISTRY
 from warehouse.scope import Scope
 from warehouse.snapshots import LOCAL_TZ, Reader
+
+
+def key(period_type: str, period: str, data_version: str) -> str:
+    """One message per period and data version: its figures follow from the two (the
+    period is measured up to the data version's day)."""
+    return f"opscenter:{period_type}:{period}:{data_version}"
 
 
 def due_periods(as_of: date, previous_days: int,

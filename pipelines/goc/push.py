@@ -13,7 +13,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 
-from pipelines.goc import messages, outbox
+from appdb import outbox
+from pipelines.goc import messages
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ PASSWORD = "mật khẩu thử 2026"
 
 def ensure_user(settings, username: str, role: str, unit: str | None = None) -> str:
     """An account with ``PASSWORD`` in the data dir's app database (made once per name)."""
+    from appdb.engine import open_db
     from dashboard.auth import accounts
-    from dashboard.auth.store import open_db
 
     db = open_db(settings.app_db)
     accounts.ensure(db, username, role, PASSWORD, unit_code=unit)
@@ -37,8 +37,8 @@ def ensure_user(settings, username: str, role: str, unit: str | None = None) -> 
 
 
 def add_kiosk(settings, name: str = "Sảnh") -> tuple[int, str]:
+    from appdb.engine import open_db
     from dashboard.auth import kiosk
-    from dashboard.auth.store import open_db
 
     db = open_db(settings.app_db)
     try:

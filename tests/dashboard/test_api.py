@@ -12,8 +12,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from appdb import audit
 from dashboard.api import clients
-from dashboard.auth import audit
 from tests.dashboard.conftest import client_as, ensure_user, find, sign_in, text
 from warehouse import metrics
 from warehouse.periods import Period

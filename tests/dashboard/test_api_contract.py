@@ -10,8 +10,8 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from appdb.engine import open_db
 from dashboard.api import clients
-from dashboard.auth.store import open_db
 
 
 @pytest.fixture(scope="module")

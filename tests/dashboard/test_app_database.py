@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, text, update
 
-from dashboard.auth import accounts, audit, kiosk
-from dashboard.auth.store import audit_log, open_db
+from appdb import audit
+from appdb.engine import open_db
+from appdb.schema import audit_log
+from dashboard.auth import accounts, kiosk
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -202,7 +202,7 @@ def test_a_failed_attempt_is_retried_and_a_last_failure_is_shown(demo, week, tmp
     failed = archive.recent(server.extensions["opscenter"]["db"], settings, None, limit=1)[0]
     assert (failed["status"], failed["attempts"], failed["files"]) == ("failed", 2, [])
     assert "OSError: disk full" in failed["error"]
-    from dashboard.auth import audit
+    from appdb import audit
 
     entries, _ = audit.read(server.extensions["opscenter"]["db"], action="brief", outcome="failed", limit=1)
     assert entries and "disk full" in entries[0]["detail"]
@@ -288,7 +288,7 @@ def test_downloads_follow_rights_and_scope(dash_app, demo, week):
     escape = client_as(dash_app, "analyst").get(f"/briefs/file/{brief_id}/..%2F..%2Fapp.db")
     assert b"SQLite format" not in escape.data  # not a brief route at all: the app's page frame answers
     assert client_as(dash_app, "analyst").get(f"/briefs/file/{brief_id}/other.pdf").status_code == 404
-    from dashboard.auth import audit
+    from appdb import audit
 
     entries, _ = audit.read(db, action="download", actor="leader", limit=1)
     assert entries and entries[0]["target"] == pdf_name

@@ -139,8 +139,9 @@ def test_spans_read_naturally(data_status):
 
 def test_the_push_to_the_government_operation_center_is_shown(render, use, demo, dash_app, data_status, tmp_path,
                                                                monkeypatch):
-    from dashboard.auth.store import open_db
-    from pipelines.goc import messages, outbox
+    from appdb import outbox
+    from appdb.engine import open_db
+    from pipelines.goc import messages
     from warehouse.indicators import periods
 
     db = open_db(f"sqlite:///{tmp_path / 'app.db'}")

@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard.auth import audit
+from appdb import audit
 from dashboard.exports.files import to_csv, to_xlsx
 from dashboard.exports.sheet import Column, Sheet
 from tests.conftest import make_settings

@@ -10,9 +10,10 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, update
 
-from dashboard.auth import accounts, audit, kiosk, manage
+from appdb import audit
+from appdb.schema import audit_log
+from dashboard.auth import accounts, kiosk, manage
 from dashboard.auth.roles import ROLES, Principal
-from dashboard.auth.store import audit_log
 from tests.dashboard.conftest import PASSWORD, client_as, csrf, ensure_user, find, text
 
 AS_OF = date(2026, 11, 20)
@@ -273,7 +274,7 @@ def test_headers_and_cookies(app):
 
 
 def test_the_first_admin_is_made_through_a_one_time_link(tmp_path):
-    from dashboard.auth.store import open_db
+    from appdb.engine import open_db
 
     db = open_db(f"sqlite:///{tmp_path / 'app.db'}")
     token = manage.first_admin_link(db)

@@ -135,8 +135,8 @@ def sso_flow(url: str) -> tuple[requests.Session, requests.Response]:
 
 
 def audit_after(settings, last_id: int) -> list[dict]:
-    from dashboard.auth import audit
-    from dashboard.auth.store import open_db
+    from appdb import audit
+    from appdb.engine import open_db
 
     db = open_db(settings.app_db)
     try:

@@ -15,7 +15,8 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import create_engine
 
-from pipelines.goc import messages, outbox, push
+from appdb import outbox
+from pipelines.goc import messages, push
 from tests.pipelines.goc_receiver import Receiver
 from warehouse import indicators, metrics
 from warehouse.periods import Period

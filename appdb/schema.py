@@ -1,20 +1,14 @@
-"""The app database: accounts, kiosk tokens, API client keys, one-time links, the audit
-log and the archive of generated briefs.
+"""The tables of the app database: accounts, one-time links, kiosk tokens, API client keys
+and their calls, the audit log, the archive of briefs and the push outbox.
 
-SQLite in the data dir by default, PostgreSQL by URL (``OPSCENTER_APP_DB_URL``). Tables
-are created at start; the audit log's append-only rule is the database's own trigger, so
-no code path of the app (or a mistake in one) can rewrite history.
+This is the schema as the code reads and writes it now; ``appdb/migrations`` brings a
+database to it (``tests/appdb`` checks that the two agree), so a change here comes with a
+new revision there.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, MetaData, String, Table, Text
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Engine, ForeignKey, Integer, MetaData, String, Table, Text
-
-from config.database import open_engine
-from pipelines.goc import outbox
-
-SQL_DIR = Path(__file__).resolve().parent / "sql"
 metadata = MetaData()
 
 users = Table(
@@ -105,20 +99,26 @@ briefs = Table(
     Column("finished_at", DateTime(timezone=True)),
 )
 
-
-def _statements(dialect: str) -> list[str]:
-    """The dialect's trigger file; statements are separated by blank lines (bodies hold ``;``)."""
-    text = (SQL_DIR / f"append_only.{dialect}.sql").read_text(encoding="utf-8")
-    blocks = [block.strip() for block in text.split("\n\n")]
-    return ["\n".join(line for line in block.splitlines() if not line.startswith("--")) for block in blocks
-            if block and not all(line.startswith("--") for line in block.splitlines())]
-
-
-def open_db(url: str, **engine_options) -> Engine:
-    """The engine of the app database, its tables created when missing."""
-    engine = open_engine(url, metadata, **engine_options)
-    outbox.metadata.create_all(engine)  # the push outbox, which the pipelines write and the screens show
-    with engine.begin() as connection:
-        for statement in _statements(engine.dialect.name):
-            connection.exec_driver_sql(statement)
-    return engine
+goc_outbox = Table(
+    "goc_outbox", metadata,
+    Column("id", Integer, primary_key=True),  # the sending order
+    Column("idempotency_key", String(200), nullable=False, unique=True),
+    Column("period_type", String(20), nullable=False),
+    Column("period", String(20), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("complete", Boolean, nullable=False),
+    Column("data_version", String(60), nullable=False),
+    Column("trigger", String(20), nullable=False),  # publish, schedule or cli
+    Column("rows", Integer, nullable=False),
+    Column("payload", Text),  # the JSON body; dropped once acknowledged
+    Column("payload_sha256", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("acknowledged_at", DateTime(timezone=True), index=True),
+    Column("receipt_status", Integer),
+    Column("receipt", Text),  # what the receiver answered
+)

@@ -11,52 +11,22 @@ from __future__ import annotations
 
 import hashlib
 import json
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from filelock import FileLock, Timeout
-from sqlalchemy import (Boolean, Column, Date, DateTime, Engine, Integer, MetaData, String, Table, Text, func,
-                        insert, select, text, update)
+from sqlalchemy import Engine, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from config.database import now, open_engine, utc
+from appdb.engine import now, open_db, utc
+from appdb.locks import exclusive
+from appdb.schema import goc_outbox
 
-metadata = MetaData()
 RECEIPT_CHARS = 2000
 SENDER_LOCK = 0x6F7063_676F63  # "opc goc": PostgreSQL's advisory lock of the sender
 
-goc_outbox = Table(
-    "goc_outbox", metadata,
-    Column("id", Integer, primary_key=True),  # the sending order
-    Column("idempotency_key", String(200), nullable=False, unique=True),
-    Column("period_type", String(20), nullable=False),
-    Column("period", String(20), nullable=False),
-    Column("period_start", Date, nullable=False),
-    Column("period_end", Date, nullable=False),
-    Column("complete", Boolean, nullable=False),
-    Column("data_version", String(60), nullable=False),
-    Column("trigger", String(20), nullable=False),  # publish, schedule or cli
-    Column("rows", Integer, nullable=False),
-    Column("payload", Text),  # the JSON body; dropped once acknowledged
-    Column("payload_sha256", String(64), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),
-    Column("last_attempt_at", DateTime(timezone=True)),
-    Column("last_error", Text),
-    Column("acknowledged_at", DateTime(timezone=True), index=True),
-    Column("receipt_status", Integer),
-    Column("receipt", Text),  # what the receiver answered
-)
 
 def open_outbox(settings) -> Engine:
-    return open_engine(settings.app_db, metadata)
-
-
-def key(period_type: str, period: str, data_version: str) -> str:
-    """One message per period and data version: its figures follow from the two (the
-    period is measured up to the data version's day)."""
-    return f"opscenter:{period_type}:{period}:{data_version}"
+    """The app database of ``settings``: the pipelines know their settings, not its URL."""
+    return open_db(settings.app_db)
 
 
 def _held(connection, period: dict, data_version: str) -> bool:
@@ -100,31 +70,12 @@ def finished(engine: Engine, period_type: str, period: str) -> bool:
             goc_outbox.c.complete.is_(True)).limit(1)).first() is not None
 
 
-@contextmanager
 def sender(engine: Engine, data_dir):
-    """Hold the outbox for sending, or yield False when another sender holds it. On
-    PostgreSQL an advisory lock of the database (every machine sees it), on SQLite a lock
-    file beside the database; either is released by the system if the sender dies."""
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as connection:
-            held = connection.execute(text("select pg_try_advisory_lock(:key)"), {"key": SENDER_LOCK}).scalar()
-            try:
-                yield bool(held)
-            finally:
-                if held:
-                    connection.execute(text("select pg_advisory_unlock(:key)"), {"key": SENDER_LOCK})
-        return
+    """Hold the outbox for sending (yields True), or yield False when another sender holds
+    it: an advisory lock on PostgreSQL, a lock file beside the SQLite database."""
     database = engine.url.database
-    lock = FileLock(f"{database}.goc-push.lock" if database else str(data_dir / "goc-push.lock"))
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
-        yield False
-        return
-    try:
-        yield True
-    finally:
-        lock.release()
+    lock_file = f"{database}.goc-push.lock" if database else data_dir / "goc-push.lock"
+    return exclusive(engine, SENDER_LOCK, lock_file, wait=False)
 
 
 def head(engine: Engine):

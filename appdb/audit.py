@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, and_, func, insert, select
 
-from config.database import now, utc
-from dashboard.auth.store import audit_log
+from appdb.engine import now, utc
+from appdb.schema import audit_log
 
 ACTIONS = ("sign_in", "sign_out", "kiosk_open", "password_set", "user_add", "user_disable", "user_enable",
            "user_reset", "kiosk_add", "kiosk_revoke", "access_denied", "export", "download", "api_call", "api_key_add", "api_key_revoke", "brief")
