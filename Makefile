@@ -31,7 +31,9 @@ system-deps:
 run: $(VENV)/.installed-run
 	$(BIN)/python app.py
 
+# lint-imports: the folders contract of ../shared/DESIGN.md (pyproject.toml), before the tests
 test: $(VENV)/.installed-dev system-deps
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 # PNGs of every screen (and the wall at 1920×1080 and 3840×2160) in var/screenshots/

@@ -18,7 +18,7 @@ import pandas as pd
 
 from pipelines.files import read_rows
 from pipelines.records import DATASETS
-from pipelines.sources import Batch
+from pipelines.sources.batch import Batch
 from pipelines.validate import validate
 from warehouse import loader
 from warehouse.snapshots import LOCAL_TZ

@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from pipelines import parse
-from pipelines.sources import Batch, SourceUnavailable
+from pipelines.sources.batch import Batch, SourceUnavailable
 from pipelines.sources.mapping import to_canonical
 
 RETRY_STATUSES = {500, 502, 503, 504}

@@ -16,7 +16,7 @@ import pandas as pd
 
 from pipelines.files import UnreadableFile, read_rows
 from pipelines.records import DATASETS
-from pipelines.sources import Batch
+from pipelines.sources.batch import Batch
 from pipelines.sources.mapping import translate
 
 IGNORED_PREFIXES = ("~$", ".")  # Excel's lock files, hidden and partial uploads

@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
-from pipelines.sources import Batch, SourceUnavailable
+from pipelines.sources.batch import Batch, SourceUnavailable
 from pipelines.sources.mapping import to_canonical
 
 
