@@ -51,13 +51,33 @@ def kpi_card(metric_name: str, title: str, value: str, detail, description: str,
 
 
 def change_line(name: str, period, current, language: str, *, points: bool, **options) -> str:
-    """The change of a metric's value against the previous period of the same length, in
-    words and a glyph: "▲ tăng 1,3 điểm % so với kỳ trước" (points for rates, counts else)."""
+    """The change of a metric's value against its comparison period (DOMAIN.md: cùng kỳ for
+    a calendar-aligned period), in words and a glyph, naming that period: "▲ tăng 1,3 điểm %
+    so với cùng kỳ (01/11/2026 – 02/11/2026)" (points for rates, counts else)."""
     before = data.total(name, period.previous(), **options)["value"]
     if current is None or before is None:
         return fmt.change(None, language)
     delta = (current - before) * (100 if points else 1)
-    return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + t("period.previous", language)
+    return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + fmt.comparison(period, language)
+
+
+def reported(row: dict, language: str) -> str:
+    """The report dates a budget figure rests on: "Số liệu đến ngày 31/10/2026", or the
+    first and last when its lines reported on different days (DOMAIN.md, Budget)."""
+    first, last = row.get("data_from"), row.get("data_to")
+    if last is None:
+        return ""
+    if first is None or first == last:
+        return t("budget.reported", language, day=fmt.day(last, language))
+    return t("budget.reported_span", language, first=fmt.day(first, language), last=fmt.day(last, language))
+
+
+def rate_text(row: dict, language: str, name: str) -> str:
+    """A rate as a percentage, with "ít số liệu (n = 7)" when it rests on too few records."""
+    text = fmt.percent(row.get("value"), language)
+    if row.get("small_sample"):
+        text += " · " + t("sample.small", language, n=fmt.count(row.get("denominator"), language))
+    return text
 
 
 def notice(text, kind: str = "info") -> dmc.Alert:

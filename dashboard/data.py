@@ -28,6 +28,19 @@ def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **opt
                                                   reader=context.reader(), cache=cached, **options))
 
 
+def thresholds(name: str) -> dict[str, float]:
+    """The ``good`` and ``watch`` limits of a metric's status rule, as published with the
+    data in use (for legends and alert texts; the status itself comes with each row)."""
+    scale = REGISTRY[name].status.scale
+    return cached("thresholds", {"scale": scale}, lambda: published.read(context.reader())[f"threshold.{scale}"])
+
+
+def minimum(name: str) -> int | None:
+    """The minimum sample of a metric's rate (None: it has none)."""
+    sample = REGISTRY[name].family.sample if REGISTRY[name].family else None
+    return None if sample is None else int(cached("minimum", {}, lambda: published.minimum(context.reader()))[sample])
+
+
 def ranking_weights() -> dict[str, float]:
     """The ranking's weights, as the snapshot in use was published with them."""
     return cached("ranking_weights", {}, lambda: published.weights(context.reader()))

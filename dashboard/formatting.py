@@ -106,3 +106,14 @@ def month(label: str, language: str = "vi") -> str:
     if language == "vi":
         return f"T{number:02d}/{year}"
     return format_date(date(year, number, 1), "MMM yyyy", locale=LOCALES[language])
+
+
+def comparison(period, language: str = "vi") -> str:
+    """What a change is measured against (DOMAIN.md, comparison period): "so với cùng kỳ
+    (01/11/2026 – 02/11/2026)" for a calendar-aligned period, "so với 7 ngày trước đó (…)"
+    for any other."""
+    before = period.previous()
+    span = f"{day(before.start, language)} – {day(before.end, language)}"
+    if period.aligned_to():
+        return t("period.same_span", language, span=span)
+    return t("period.before", language, days=count(before.days, language), span=span)

@@ -322,9 +322,11 @@ METRICS = (
         "unit_ranking", None, None, None, "ranking", "score",
         "Xếp hạng đơn vị", "Unit ranking",
         "Điểm tổng hợp (thủ tục 40%, nhiệm vụ 40%, giải ngân 20%; thành phần không có dữ liệu "
-        "được bỏ qua), xếp hạng trong từng loại đơn vị, so với kỳ trước cùng độ dài.",
-        "Composite score (procedures 40%, tasks 40%, budget 20%; a component without data is "
-        "left out), ranked within each unit kind, against the previous period of equal length.",
+        "hoặc dưới số liệu tối thiểu được bỏ qua), xếp hạng trong từng loại đơn vị, so với kỳ so sánh (cùng kỳ "
+        "của tháng, quý, năm trước; kỳ khác: cùng độ dài liền trước).",
+        "Composite score (procedures 40%, tasks 40%, budget 20%; a component without data "
+        "or under the minimum sample is left out), ranked within each unit kind, against the comparison period "
+        "(the same span of the previous month, quarter or year; else the same length just before).",
         "unit", extra_dimensions=("unit", "kind"),
         ranking=Ranking((Component("procedures", "dossier_on_time_rate"),
                          Component("tasks", "task_due_on_time_rate"),
