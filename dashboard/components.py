@@ -8,7 +8,6 @@ import logging
 
 import dash
 import dash_mantine_components as dmc
-import flask
 from dash import dcc, html
 from dash._utils import to_json
 
@@ -18,6 +17,7 @@ from dashboard.context import cached
 from dashboard.i18n import catalogue, t
 from dashboard.state import STRUCTURES, View, from_query
 from warehouse.domain import UNIT_KINDS
+from warehouse.registry import REGISTRY
 from warehouse.snapshots import NoSnapshot
 
 log = logging.getLogger(__name__)
@@ -72,12 +72,15 @@ def reported(row: dict, language: str) -> str:
     return t("budget.reported_span", language, first=fmt.day(first, language), last=fmt.day(last, language))
 
 
-def rate_text(row: dict, language: str, name: str) -> str:
-    """A rate as a percentage, with "ít số liệu (n = 7)" when it rests on too few records."""
-    text = fmt.percent(row.get("value"), language)
-    if row.get("small_sample"):
-        text += " · " + t("sample.small", language, n=fmt.count(row.get("denominator"), language))
-    return text
+def detail_with_sample(detail, row: dict, name: str, language: str):
+    """A card's detail, with "ít số liệu (n = 7)" below it when the rate rests on fewer
+    records than the minimum: shown, never judged (DOMAIN.md, Small samples)."""
+    if not row.get("small_sample"):
+        return detail
+    note = html.Div(t("sample.small", language, n=fmt.count(row.get("denominator"), language)),
+                    className="sample-small", id=f"kpi-{name}-sample",
+                    title=t("sample.small.title", language, minimum=data.minimum(name)))
+    return [detail, note]
 
 
 def notice(text, kind: str = "info") -> dmc.Alert:
@@ -208,7 +211,7 @@ def filter_bar(view: View, path: str, language: str, controls=("period", "kind",
     if "period" in controls:
         presets = [dcc.Link(t(f"period.{key}", language), href=view.href(path, period=preset(today)),
                             className="chip" + (" active" if preset(today) == view.period else ""))
-                   for key, preset in periods.PRESETS.items()]
+                   for key, preset in ((k, periods.PRESETS[k]) for k in periods.CHIPS)]
         picker = dcc.DatePickerRange(
             id="period-range", start_date=view.period.start, end_date=view.period.end,
             display_format="DD/MM/YYYY", first_day_of_week=1, minimum_nights=0,
@@ -299,7 +302,7 @@ def screen(render=None, *, cache: bool = True):
             name = dash.page_registry[render.__module__]["name"]
             if (no := refusal(name, language)) is not None:
                 return no
-            flask.g.opscenter_page = (name, query)
+            context.enter_page(name, query)
             who = context.principal()
             today = context.today()
             build = lambda: render(from_query(query, today), language)  # noqa: E731
@@ -323,7 +326,7 @@ def screen(render=None, *, cache: bool = True):
 def current_page() -> tuple[str, dict] | None:
     """The screen being built and its URL query (set by ``screen``), for the links that
     download its tables and charts; None outside a screen (the wall, the weekly brief)."""
-    return flask.g.get("opscenter_page") if flask.has_app_context() else None
+    return context.current_page()
 
 
 def table(columns: list[tuple[str, bool]], rows: list[list], table_id: str) -> html.Table:
@@ -337,9 +340,19 @@ def table(columns: list[tuple[str, bool]], rows: list[list], table_id: str) -> h
     return html.Table([head, body], className="data-table", id=table_id)
 
 
-def status_legend(language: str, good: float = theme.THRESHOLDS["rate"][0],
-                  watch: float = theme.THRESHOLDS["rate"][1], sign: str = "≥") -> str:
-    """What the glyphs on the marks mean, e.g. "✓ Đạt ≥ 95,0% · ! Cần chú ý ≥ 85,0% · ✗ Chậm"."""
-    return " · ".join([f"{theme.status_text('good', language)} {sign} {fmt.percent(good, language)}",
-                       f"{theme.status_text('warn', language)} {sign} {fmt.percent(watch, language)}",
+def status_legend(language: str, name: str) -> str:
+    """The metric's status rule in words, "✓ Đạt ≥ 95,0% · ! Cần chú ý ≥ 85,0% · ✗ Chậm", with
+    the thresholds the data in use was published with."""
+    rule = REGISTRY[name].status
+    limits = data.thresholds(name)
+    sign = "≤" if rule.lower_is_better else "≥"
+    if rule.on == "gap_pp":
+        write = lambda v: fmt.points_change(v, language) + " " + t("unit.pp", language)  # noqa: E731
+    elif rule.scale in ("count", "score"):
+        write = lambda v: fmt.decimal(v, language, 0)  # noqa: E731
+    else:
+        write = lambda v: fmt.percent(v, language)  # noqa: E731
+    per_unit = " " + t("status.per_unit", language) if rule.per_unit else ""
+    return " · ".join([f"{theme.status_text('good', language)} {sign} {write(limits['good'])}",
+                       f"{theme.status_text('warn', language)} {sign} {write(limits['watch'])}{per_unit}",
                        theme.status_text("bad", language)])

@@ -30,8 +30,9 @@ def _cards(view: View, language: str) -> list:
 
     return [
         card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
-             t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
-               denominator=fmt.count(on_time["denominator"], language))
+             ui.detail_with_sample(t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
+                                     denominator=fmt.count(on_time["denominator"], language)),
+                                   on_time, "dossier_on_time_rate", language)
              if on_time["denominator"] else t("kpi.no_data", language),
              change=ui.change_line("dossier_on_time_rate", view.period, on_time["value"], language, points=True, **options),
              level=theme.level(on_time["status"]), screen="procedures"),

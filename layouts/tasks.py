@@ -25,16 +25,10 @@ STATE_MARKS = {
 }
 TOP_UNITS = 15
 TOP_TASKS = 20
-GOOD, WATCH = (1 - limit for limit in theme.THRESHOLDS["rate"])  # overdue rate: at most 5% / 15%
 
 
 def _options(view: View) -> dict:
     return {"kind": view.kind, "structure": view.structure, "as_of": view.period.end}
-
-
-def overdue_level(rate) -> str:
-    """The overdue rate's status: lower is better, on the on-time thresholds' scale."""
-    return theme.status(None if rate is None or pd.isna(rate) else 1 - rate, "rate")
 
 
 def source_label(source: str, language: str) -> str:
@@ -78,7 +72,7 @@ def _cards(view: View, language: str) -> html.Div:
     return html.Div([
         card("task_overdue", fmt.count(overdue["value"], language),
              t("kpi.overdue.detail", language, date=end, denominator=fmt.count(overdue["denominator"], language)),
-             level=overdue_level(rate["value"])),
+             level=theme.level(overdue["status"])),
         card("task_overdue_rate", fmt.percent(rate["value"], language), [
             html.Div(t("tasks.overdue_rate.detail", language, numerator=fmt.count(rate["numerator"], language),
                        denominator=fmt.count(rate["denominator"], language))
@@ -86,14 +80,14 @@ def _cards(view: View, language: str) -> html.Div:
             html.Div(t("tasks.overdue_rate.share", language, share=fmt.percent(share, language),
                        numerator=fmt.count(overdue["numerator"], language),
                        denominator=fmt.count(overdue["denominator"], language)), id="tasks-overdue-share"),
-        ], level=overdue_level(rate["value"]), title=t("tasks.overdue_rate.title", language)),
+        ], level=theme.level(rate["status"]), title=t("tasks.overdue_rate.title", language)),
         card("task_on_time_rate", fmt.percent(on_time["value"], language),
              t("tasks.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
                denominator=fmt.count(on_time["denominator"], language)) if on_time["denominator"] else no_data,
-             level=theme.status(on_time["value"], "rate")),
+             level=theme.level(on_time["status"])),
         card("task_no_deadline", fmt.count(undated["value"], language),
              t("tasks.no_deadline.detail", language, date=end,
-               denominator=fmt.count(undated["denominator"], language))),
+               denominator=fmt.count(undated["denominator"], language)), level=theme.level(undated["status"])),
     ], className="kpi-grid")
 
 
@@ -166,7 +160,7 @@ def _units(view: View, language: str):
         return ui.empty_section(title, t("tasks.overdue.none", language, date=end), "tasks-units")
     rates = data.metric("task_overdue_rate", view.period, by=("unit",), **options).set_index("unit_code")["value"]
     top = overdue.sort_values(["value", "unit_code"], ascending=[False, True]).head(TOP_UNITS)
-    levels = [overdue_level(rates.get(code)) for code in top["unit_code"]]
+    levels = [theme.level(status) for status in top["status"]]  # the count's rule, per unit
     rows = pd.DataFrame({
         "label": [data.unit_name(code, language) for code in top["unit_code"]],
         "value": top["value"].to_numpy(),
@@ -179,7 +173,7 @@ def _units(view: View, language: str):
     fig.update_layout(margin={"r": figures.VALUE_ROOM + 24})  # "! 14 (14,3%)" after the longest bar
     return ui.section(title, figures.graph(fig, "tasks-units", drill=True), name="tasks-units",
                       note=" ".join([t("tasks.units.note", language, shown=len(top), units=len(overdue)),
-                                     ui.status_legend(language, GOOD, WATCH, "≤")]))
+                                     ui.status_legend(language, "task_overdue")]))
 
 
 # -- the most overdue ------------------------------------------------------------------

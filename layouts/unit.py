@@ -73,19 +73,21 @@ def _cards(view: View, language: str, unit: str):
 
     return html.Div([
         card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
-             t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
-               denominator=fmt.count(on_time["denominator"], language))
-             if on_time["denominator"] else t("kpi.no_data", language), theme.status(on_time["value"], "rate")),
+             ui.detail_with_sample(t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
+                                     denominator=fmt.count(on_time["denominator"], language)),
+                                   on_time, "dossier_on_time_rate", language)
+             if on_time["denominator"] else t("kpi.no_data", language), theme.level(on_time["status"])),
         card("dossier_overdue_open", fmt.count(overdue_open["value"], language),
              t("kpi.overdue_open.detail", language, denominator=fmt.count(overdue_open["denominator"], language),
-               date=fmt.day(end, language))),
+               date=fmt.day(end, language)), theme.level(overdue_open["status"])),
         card("task_overdue", fmt.count(tasks["value"], language),
              t("kpi.overdue.detail", language, date=fmt.day(end, language),
-               denominator=fmt.count(tasks["denominator"], language))),
+               denominator=fmt.count(tasks["denominator"], language)), theme.level(tasks["status"])),
         card("budget_disbursement_rate", fmt.percent(budget["value"], language),
-             t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
-               gap=fmt.points_change(budget["gap_pp"], language))
-             if budget["denominator"] else t("kpi.no_data", language), theme.status(budget["gap_pp"], "gap_pp")),
+             [t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
+                gap=fmt.points_change(budget["gap_pp"], language)),
+              html.Div(ui.reported(budget, language), className="muted")]
+             if budget["denominator"] else t("kpi.no_data", language), theme.level(budget["status"])),
     ], className="kpi-grid"), int(overdue_open["value"] or 0), int(tasks["value"] or 0)
 
 

@@ -38,7 +38,7 @@ def load_playlist(path) -> tuple[list[Slide], int]:
     config = tomllib.loads(path.read_text(encoding="utf-8"))
     slides = []
     for number, entry in enumerate(config.get("slide", []), start=1):
-        screen, period = entry.get("screen"), entry.get("period", "this_month")
+        screen, period = entry.get("screen"), entry.get("period", "rolling_30d")
         seconds = entry.get("seconds", 20)
         if screen not in SCREENS:
             raise ValueError(f"{path}: slide {number}: screen {screen!r} is not one of {', '.join(SCREENS)}")
@@ -72,16 +72,17 @@ def _overview(period: Period, language: str):
               [ui.change_line("dossier_on_time_rate", period, on_time["value"], language, points=True),
                t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
                  denominator=fmt.count(on_time["denominator"], language))],
-              theme.status(on_time["value"], "rate"), "dossier_on_time_rate"),
+              theme.level(on_time["status"]), "dossier_on_time_rate"),
         _tile(label("dossier_overdue_open"), fmt.count(overdue_open["value"], language),
               [ui.change_line("dossier_overdue_open", period, overdue_open["value"], language, points=False)],
               None, "dossier_overdue_open"),
         _tile(label("task_overdue"), fmt.count(tasks["value"], language),
-              [ui.change_line("task_overdue", period, tasks["value"], language, points=False)], None, "task_overdue"),
+              [ui.change_line("task_overdue", period, tasks["value"], language, points=False)],
+              theme.level(tasks["status"]), "task_overdue"),
         _tile(label("budget_disbursement_rate"), fmt.percent(budget["value"], language),
               [t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
                  gap=fmt.points_change(budget["gap_pp"], language))],
-              theme.status(budget["gap_pp"], "gap_pp"), "budget_disbursement_rate"),
+              theme.level(budget["status"]), "budget_disbursement_rate"),
     ], className="wall-tiles")
 
 
@@ -93,13 +94,13 @@ def _bars(frame: pd.DataFrame, name: str, language: str, *, tickformat: str, ran
 
 def _procedures(period: Period, language: str):
     by_unit = data.metric("dossier_on_time_rate", period, by=("unit",))
-    by_unit = by_unit[by_unit["denominator"] > 0].sort_values(["value", "unit_code"]).head(12)
+    by_unit = by_unit[(by_unit["denominator"] > 0) & ~by_unit["small_sample"]].sort_values(["value", "unit_code"]).head(12)
     if by_unit.empty:
         return html.Div(t("kpi.no_data", language), className="wall-empty")
     frame = pd.DataFrame({
         "label": [data.unit_name(code, language, short=True) for code in by_unit["unit_code"]],
         "value": by_unit["value"],
-        "status": [theme.status(v, "rate") for v in by_unit["value"]],
+        "status": [theme.level(s) for s in by_unit["status"]],
         "href": "",
     })
     frame["text"] = [f"{fmt.percent(v, language)} {theme.STATUS_GLYPH[s]}" for v, s in zip(frame["value"], frame["status"])]
@@ -110,7 +111,8 @@ def _tasks(period: Period, language: str):
     end = period.end
     by_source = data.metric("task_overdue", period, by=("source",), as_of=end).set_index("source")
     tiles = [_tile(t(f"task_source.{source}", language),
-                   fmt.count(by_source["value"].get(source, 0), language), [], None, f"tasks-{source}")
+                   fmt.count(by_source["value"].get(source, 0), language), [],
+                   theme.level(by_source["status"].get(source)), f"tasks-{source}")
              for source in TASK_SOURCES]
     by_unit = data.metric("task_overdue", period, by=("unit",), as_of=end)
     by_unit = by_unit[by_unit["value"] > 0].sort_values(["value", "unit_code"], ascending=[False, True]).head(8)
@@ -119,8 +121,9 @@ def _tasks(period: Period, language: str):
     else:
         frame = pd.DataFrame({
             "label": [data.unit_name(code, language, short=True) for code in by_unit["unit_code"]],
-            "value": by_unit["value"], "status": "bad", "href": "",
-            "text": [fmt.count(v, language) for v in by_unit["value"]],
+            "value": by_unit["value"], "status": [theme.level(s) for s in by_unit["status"]], "href": "",
+            "text": [f"{fmt.count(v, language)} {theme.STATUS_GLYPH[theme.level(s)]}"
+                     for v, s in zip(by_unit["value"], by_unit["status"])],
         })
         chart = html.Div([html.Div(t("wall.tasks.by_unit", language), className="wall-subtitle"),
                           _bars(frame, "tasks-units", language, tickformat=",d", range_max=float(frame["value"].max()) * 1.15,
@@ -137,7 +140,7 @@ def _budget(period: Period, language: str):
                    fmt.percent(by_category["value"].get(category), language),
                    [t("kpi.budget.target", language, target=fmt.percent(by_category["target"].get(category), language),
                       gap=fmt.points_change(by_category["gap_pp"].get(category), language))],
-                   theme.status(by_category["gap_pp"].get(category), "gap_pp"), f"budget-{category}")
+                   theme.level(by_category["status"].get(category)), f"budget-{category}")
              for category in BUDGET_CATEGORIES]
     if curve.empty:
         return html.Div([html.Div(tiles, className="wall-stack"),
