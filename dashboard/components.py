@@ -61,17 +61,6 @@ def change_line(name: str, period, current, language: str, *, points: bool, **op
     return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + fmt.comparison(period, language)
 
 
-def reported(row: dict, language: str) -> str:
-    """The report dates a budget figure rests on: "Số liệu đến ngày 31/10/2026", or the
-    first and last when its lines reported on different days (DOMAIN.md, Budget)."""
-    first, last = row.get("data_from"), row.get("data_to")
-    if last is None:
-        return ""
-    if first is None or first == last:
-        return t("budget.reported", language, day=fmt.day(last, language))
-    return t("budget.reported_span", language, first=fmt.day(first, language), last=fmt.day(last, language))
-
-
 def detail_with_sample(detail, row: dict, name: str, language: str):
     """A card's detail, with "ít số liệu (n = 7)" below it when the rate rests on fewer
     records than the minimum: shown, never judged (DOMAIN.md, Small samples)."""

@@ -53,6 +53,14 @@ def total(name: str, period: Period, *, as_of: date | None = None, **options) ->
             for key in row.index if key != "unit_code"}
 
 
+def reported_months(frame: pd.DataFrame) -> pd.DataFrame:
+    """The months of a budget metric cut by month that have a report of their own: a month
+    whose latest report is older than its first day would repeat the month before, a flat
+    line that looks like spending stopped (the current month before its report, above all)."""
+    starts = pd.to_datetime(frame["month"] + "-01").dt.date
+    return frame[[to is not None and not pd.isna(to) and to >= start for to, start in zip(frame["data_to"], starts)]]
+
+
 def government_overdue(by_source: pd.DataFrame) -> int:
     """Overdue tasks assigned by the Government or the Prime Minister, from ``task_overdue``
     by source (the overview's alert and the brief's summary)."""

@@ -58,7 +58,7 @@ def _card(key: str, row: dict | None, view: View, language: str):
         html.Div(t("budget.card.target", language, target=fmt.percent(row["target"], language),
                    gap=fmt.points_change(row["gap_pp"], language)), id=f"budget-{key}-gap"),
     ]
-    detail.append(html.Div(ui.reported(row, language), id=f"budget-{key}-reported", className="muted"))
+    detail.append(html.Div(fmt.reported(row, language), id=f"budget-{key}-reported", className="muted"))
     return ui.kpi_card(f"budget-{key}", title, fmt.percent(row["value"], language), detail,
                        metric.description(language), level=theme.level(row["status"]))
 
@@ -73,14 +73,6 @@ def _cards(view: View, year: Period, language: str) -> list:
 
 
 # --- the curve --------------------------------------------------------------------------
-
-def _reported(frame: pd.DataFrame) -> pd.DataFrame:
-    """The months with a report of their own: a month whose latest report is older than its
-    first day would repeat the month before as a flat line that looks like spending stopped
-    (the current month before its report, above all), so it gets no point."""
-    starts = pd.to_datetime(frame["month"] + "-01").dt.date
-    return frame[[to is not None and not pd.isna(to) and to >= start for to, start in zip(frame["data_to"], starts)]]
-
 
 def _curve_frame(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     """Month label, rate, target and their texts from a metric frame cut by month."""
@@ -102,7 +94,7 @@ def _total_curve(view: View, year: Period, language: str):
     months = data.metric(METRIC, year, by=("month",), **_options(view))
     if not (months["denominator"] > 0).any():
         return ui.empty_section(title, t("budget.no_plan", language, year=year.end.year), "budget-curve")
-    months = _reported(months)
+    months = data.reported_months(months)
     frame = _curve_frame(months, language)
     fig = figures.trend(frame, "month", [
         ("value", t("budget.line.disbursed", language), "value_text"),
@@ -116,7 +108,7 @@ def _total_curve(view: View, year: Period, language: str):
 def _category_curve(view: View, year: Period, language: str):
     title = t("budget.categories.title", language)
     months = data.metric(METRIC, year, by=("month", "category"), **_options(view))
-    months = _reported(months[months["denominator"] > 0])
+    months = data.reported_months(months[months["denominator"] > 0])
     if months.empty:
         return ui.empty_section(title, t("budget.no_plan", language, year=year.end.year), "budget-categories")
     labels = [m for m in dict.fromkeys(months["month"])]

@@ -52,7 +52,7 @@ def _cards(view: View, language: str) -> list:
                          date=fmt.day(end, language))),
               html.Div(t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
                          gap=fmt.points_change(budget["gap_pp"], language)), id="kpi-budget-target"),
-              html.Div(ui.reported(budget, language), id="kpi-budget-reported", className="muted")]
+              html.Div(fmt.reported(budget, language), id="kpi-budget-reported", className="muted")]
              if budget["denominator"] else t("kpi.no_data", language),
              change=None, level=theme.level(budget["status"]), screen="budget"),
     ]

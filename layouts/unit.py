@@ -86,7 +86,7 @@ def _cards(view: View, language: str, unit: str):
         card("budget_disbursement_rate", fmt.percent(budget["value"], language),
              [t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
                 gap=fmt.points_change(budget["gap_pp"], language)),
-              html.Div(ui.reported(budget, language), className="muted")]
+              html.Div(fmt.reported(budget, language), className="muted")]
              if budget["denominator"] else t("kpi.no_data", language), theme.level(budget["status"])),
     ], className="kpi-grid"), int(overdue_open["value"] or 0), int(tasks["value"] or 0)
 

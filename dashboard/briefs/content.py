@@ -160,7 +160,8 @@ def _budget_summary(reading: _Reading, language: str) -> str:
     key = "brief.summary.budget_behind" if gap < 0 else "brief.summary.budget_ahead"
     return t(key, language, year=end.year, end=fmt.day(end, language), rate=fmt.percent(budget["value"], language),
              disbursed=fmt.billions(budget["numerator"], language), plan=fmt.billions(budget["denominator"], language),
-             target=fmt.percent(budget["target"], language), gap=fmt.decimal(abs(gap), language))
+             target=fmt.percent(budget["target"], language), gap=fmt.decimal(abs(gap), language)) \
+        + " " + fmt.reported(budget, language) + "."
 
 
 def _ranking_summary(ranking: pd.DataFrame, language: str) -> str | None:
@@ -313,7 +314,7 @@ def _budget(reading: _Reading, language: str) -> Section:
 
     rows = [row(t(f"budget.card.{c}", language), by_category.get(c)) for c in BUDGET_CATEGORIES]
     rows.append(row(t("brief.total", language), total))
-    months = data.metric("budget_disbursement_rate", year, by=("month",))
+    months = data.reported_months(data.metric("budget_disbursement_rate", year, by=("month",)))
     frame = pd.DataFrame({"month": months["month"].map(lambda m: fmt.month(m, language)),
                           "value": months["value"].astype("float64"), "target": months["target"].astype("float64")})
     frame["value_text"] = frame["value"].map(lambda v: fmt.percent(v, language))
