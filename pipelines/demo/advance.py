@@ -10,8 +10,9 @@ the demo keeps pace with the real clock. What happens in the step is drawn from
 - ``dossiers``: a handful to a few dozen dossiers received during the step (unit and
   procedure pairs seen recently, units valid that day, due at the end of the
   ``legal_days``-th working day, online outside office hours), some open dossiers finished
-  (most within their effective due), a few sent back to the citizen for a supplement, a few
-  taken up for processing; every row written carries the new moment in ``ngay_cap_nhat``;
+  (most within their effective due), a few sent back to the citizen for a supplement (the
+  request sent at the new moment, before or after their effective due), a few taken up for
+  processing; every row written carries the new moment in ``ngay_cap_nhat``;
 - ``tasks``: a few open tasks completed on the demo day, now and then a new task; the feed
   is rewritten whole and swapped in;
 - ``budget``: for a few units, this month's report written again as of the demo day with
@@ -192,11 +193,11 @@ def _move_open(con, rng, span: _Step, procedures, expected: float) -> dict:
     con.executemany("update hs_ho_so set trang_thai = 'DA_TRA_KET_QUA', ngay_tra_ket_qua = ?,"
                     " ngay_cap_nhat = ? where ma_ho_so = ?", finish_rows)
 
-    waiting = _pick(rng, [i for i in in_time if i not in done and active[i][4] == 0],
+    waiting = _pick(rng, [i for i, a in enumerate(active) if i not in done and a[4] == 0],
                     int(rng.integers(0, 4)))
-    con.executemany("update hs_ho_so set trang_thai = 'CHO_BO_SUNG',"
-                    " so_lan_bo_sung = so_lan_bo_sung + 1, ngay_cap_nhat = ? where ma_ho_so = ?",
-                    [(stamp, active[i][0]) for i in waiting])
+    con.executemany("update hs_ho_so set trang_thai = 'CHO_BO_SUNG', so_lan_bo_sung = so_lan_bo_sung + 1,"
+                    " ngay_yeu_cau_bo_sung = ?, ngay_cap_nhat = ? where ma_ho_so = ?",
+                    [(stamp, stamp, active[i][0]) for i in waiting])
     done.update(waiting)
 
     taken = _pick(rng, [i for i, a in enumerate(active) if i not in done and a[3] == "DA_TIEP_NHAN"],
@@ -235,7 +236,7 @@ def _receive(con, rng, span: _Step, procedures, pairs, channels, expected: float
         numbers[yymmdd] += 1
         rows.append((f"{unit}-{yymmdd}-{numbers[yymmdd]:06d}", procedure, unit, channel,
                      local_text(moment), local_text(span.due(moment, legal)), None, "DA_TIEP_NHAN",
-                     0, 0, paid, stamp))
+                     0, 0, None, paid, stamp))
     con.executemany(f"insert into hs_ho_so values ({', '.join('?' * len(rows[0]))})", rows)
     return len(rows)
 

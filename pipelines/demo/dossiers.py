@@ -11,7 +11,13 @@ chunk so ten million dossiers fit in memory. How a dossier goes:
 - finished on time with the unit's on-time probability (92-99.5%, 65-80% for the
   chronically late, 15 points less around Tết, when on-time work also comes later),
   else some working days after the effective due, a few get stuck for months;
-- still open when that finish is after ``today``.
+- still open when that finish is after ``today``;
+- waiting for the citizen (status ``supplement``): most of the open ones sent back, and a
+  quarter of those sent back in the last six months, whose citizen has not answered yet
+  (still open, whatever their planned finish); the request was sent between receipt and
+  the last update, so on or before the effective due for most and after it for some; 10%
+  carry no request time (the one-stop system did not always record it) and are judged at
+  their last update.
 """
 from __future__ import annotations
 
@@ -37,6 +43,9 @@ BUSY_PROVINCES = {  # former provinces with more dossiers than a typical one (ab
     "T-NGHEAN": 1.5, "T-HAIPHONG": 1.5, "T-DANANG": 1.3, "T-CANTHO": 1.2,
 }
 NAT = np.datetime64("NaT", "s")
+UNANSWERED_DAYS = 180  # a dossier sent back this recently may still wait for its citizen
+UNANSWERED_P = 0.25
+UNRECORDED_P = 0.10  # waiting dossiers whose request time the one-stop system did not keep
 
 
 def chunks(rng: np.random.Generator, *, n: int, today: date, calendar: WorkCalendar,
@@ -94,7 +103,7 @@ class _Plan:
         touched = received + (rng.random(m) * since).astype("timedelta64[s]")
         channel, paid = self._channels(rng, days, proc)
 
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "dossier_id": _ids(self.codes[unit], days),
             "procedure_code": self.proc_codes[proc],
             "unit_code": self.codes[unit],
@@ -108,6 +117,8 @@ class _Plan:
             "paid_online": bool_text(paid),
             "updated_at": timestamp_text(np.where(closed, finished, touched)),
         })
+        self._wait(rng, frame, received, touched, supplements, days)
+        return frame
 
     def _finished(self, rng, days, received, unit, legal, due_day, halves) -> np.ndarray:
         """When each dossier is (or would be) finished. On time: within its working days,
@@ -135,6 +146,23 @@ class _Plan:
         channel = np.select([draw < 0.45 + 0.35 * elapsed, draw > 0.97], [1, 2], 0)
         paid = self.has_fee[proc] & (channel == 1) & (rng.random(m) < 0.70 + 0.15 * elapsed)
         return channel, paid
+
+    def _wait(self, rng, frame: pd.DataFrame, received, touched, supplements, days) -> None:
+        """Who waits for the citizen, and since when (``supplement_requested_at``), drawn
+        after the other columns so that their draws do not depend on it. A dossier whose
+        citizen has not answered is open, last touched at ``touched``; the request lies
+        between its receipt and its last update."""
+        m = len(days)
+        unanswered = ((supplements > 0) & (days > self.today - UNANSWERED_DAYS)
+                      & (rng.random(m) < UNANSWERED_P) & (frame["finished_at"] != "").to_numpy())
+        frame.loc[unanswered, ["status", "finished_at"]] = ["supplement", ""]
+        frame.loc[unanswered, "updated_at"] = timestamp_text(touched[unanswered])
+        into = rng.random(m)
+        span = (touched - received).astype(np.int64)
+        requested = received + (into * span).astype(np.int64).astype("timedelta64[s]")
+        recorded = rng.random(m) >= UNRECORDED_P
+        waiting = (frame["status"] == "supplement").to_numpy()
+        frame["supplement_requested_at"] = timestamp_text(np.where(waiting & recorded, requested, NAT))
 
     def _status(self, rng, closed, supplements, days) -> np.ndarray:
         m = len(closed)

@@ -327,8 +327,12 @@ def test_advance_changes_only_what_it_reports(advanced, calendar):
         assert all(previous < new[k]["ngay_tra_ket_qua"] <= moment for k in finished)
         for k in changed:  # only the status, its finish time, supplements and the stamp move
             moved = {c for c in old[k] if old[k][c] != new[k][c]}
-            assert moved <= {"trang_thai", "ngay_tra_ket_qua", "so_lan_bo_sung", "ngay_cap_nhat"}
+            assert moved <= {"trang_thai", "ngay_tra_ket_qua", "so_lan_bo_sung", "ngay_yeu_cau_bo_sung",
+                             "ngay_cap_nhat"}
             assert old[k]["trang_thai"] in ("DA_TIEP_NHAN", "DANG_XU_LY")
+        sent_back = [k for k in changed if new[k]["trang_thai"] == "CHO_BO_SUNG"]
+        assert len(sent_back) == counts["supplement"]
+        assert all(new[k]["ngay_yeu_cau_bo_sung"] == moment for k in sent_back)  # the request, now
 
         tasks_before, tasks_after = before["tasks"], after["tasks"]
         stamp = datetime.fromisoformat(moment).isoformat() + "+07:00"
