@@ -4,7 +4,9 @@ A demo clock lives in ``motcua.sqlite`` (table ``demo_clock``: the real time of 
 advance and the demo moment it reached). It starts now, or at the end of the demo's last
 day when ``settings.demo_today`` fixes one in the past; each advance moves it on by the real time elapsed
 since the previous one, at least a minute and at most a day, so with ``demo_today`` unset
-the demo keeps pace with the real clock. What happens in the step is drawn from
+the demo keeps pace with the real clock. It never passes the real time: a step that would
+end later ends now and starts a minute before (two steps within a minute overlap), since
+a source cannot record what has not happened yet. What happens in the step is drawn from
 ``(settings.demo_seed, the new demo moment)``, so the same clock gives the same changes:
 
 - ``dossiers``: a handful to a few dozen dossiers received during the step (unit and
@@ -90,14 +92,15 @@ def advance(settings, datasets: set[str], now: datetime | None = None) -> dict:
         con.execute("begin immediate")  # one advance at a time
         row = con.execute("select real_at, demo_at from demo_clock").fetchone()
         if row is None:
-            # now, so new dossiers land on today's screens; the end of a fixed past demo day
-            start = min(datetime.combine(settings.demo_today or real.date(), END_OF_DAY), real)
+            # the end of the demo's last day; now, when that is today (below)
+            start = datetime.combine(settings.demo_today or real.date(), END_OF_DAY)
             last_real = None
         else:
             start = parse.timestamp(row[1])
             last_real = datetime.fromisoformat(row[0]) if row[0] else None
         step = MIN_STEP if last_real is None else min(max(real - last_real, MIN_STEP), MAX_STEP)
-        end = start + timedelta(seconds=int(step.total_seconds()))
+        end = min(start + timedelta(seconds=int(step.total_seconds())), real)
+        start = min(start, end - MIN_STEP)
         span = _Step(start, end, WorkCalendar.from_config(settings.config_dir, last_year=end.year + 2))
         seed = [int(settings.demo_seed), int((end - EPOCH).total_seconds())]
         dossier_rng, task_rng, budget_rng = np.random.default_rng(seed).spawn(3)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -196,6 +196,24 @@ def test_waiting_dossiers_carry_the_moment_they_were_sent_back(dossiers):
     effective = dossiers["due"] + dossiers["pause"]
     once = waiting & (dossiers["supplement_count"].astype(int) == 1) & effective.notna()
     assert (judged[once] <= effective[once]).sum() > (judged[once] > effective[once]).sum() >= 5
+
+
+def test_a_demo_ending_today_stops_at_the_generation_time(tmp_path, calendar):
+    """Generated at 09:30 on its last day, the demo holds nothing that happens later; ending
+    on a past day, it runs to that day's end."""
+    now = datetime(2026, 3, 15, 9, 30)
+    files = generate(tmp_path / "now", seed=7, n_dossiers=5_000, today=TODAY, calendar=calendar, now=now)
+    late = generate(tmp_path / "later", seed=7, n_dossiers=5_000, today=TODAY, calendar=calendar,
+                    now=datetime(2026, 3, 16, 8, 0))
+    for folder, limit in ((files, pd.Timestamp(now)), (late, END_OF_TODAY)):
+        dossiers = pd.read_csv(folder["dossiers"], dtype=str, keep_default_na=False)
+        tasks = pd.read_csv(folder["tasks"], dtype=str, keep_default_na=False)
+        moments = pd.concat([_local(dossiers[c].replace("", None).dropna()) for c in
+                             ("received_at", "finished_at", "supplement_requested_at", "updated_at")]
+                            + [pd.to_datetime(tasks["updated_at"], format="%Y-%m-%d %H:%M:%S")])
+        assert moments.max() <= limit
+        assert (moments.dt.date == TODAY).sum() > 10  # the last day is not left empty
+    assert (moments > pd.Timestamp(now)).any()  # ending on a past day: its afternoon too
 
 
 def test_dossier_shares_and_late_units(data, dossiers):
