@@ -246,11 +246,14 @@ def overdue_sheet(kind: str, rows: pd.DataFrame, language: str) -> exports.Sheet
 
 
 def _display(kind: str, rows: pd.DataFrame, language: str) -> list[dict]:
-    """A grid's page as shown: dates and words written out, numbers kept for sorting."""
+    """A grid's page as shown: dates and words written out, numbers kept for sorting; a
+    dossier waiting for the citizen says so instead of its days overdue (its clock stopped)."""
     records = overdue_sheet(kind, rows, language).records(language)
     if kind == "dossiers":
-        for record in records:
+        for record, waiting in zip(records, rows["waiting"].tolist()):
             record["procedure"] = f"{record['procedure_code']} · {record['procedure_name']}"
+            if waiting:
+                record["days_overdue"] = t("unit.dossiers.waiting", language)
     return [{column: record[column] for column in COLUMNS[kind]} for record in records]
 
 

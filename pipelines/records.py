@@ -92,6 +92,7 @@ DOSSIERS = Dataset(
         Column("status", "enum", required=True, choices=_same(*DOSSIER_STATUSES)),
         Column("supplement_count", "int"),
         Column("supplement_days", "decimal"),
+        Column("supplement_requested_at", "timestamp"),
         Column("paid_online", "bool"),
         Column("updated_at", "timestamp", required=True),
     ),

@@ -5,7 +5,8 @@ and returned for loading. Nothing is dropped silently: good + bad = rows read.
 
 Each column is typed by ``pipelines.columns`` (a bad cell gets its reason there); the
 rules here are the record's: required values, references to known units and procedures,
-duplicate keys in the delivery, status against ``finished_at``, dates in order and
+duplicate keys in the delivery, status against ``finished_at``, dates in order (a
+dossier is neither finished nor sent back for a supplement before it was received) and
 successor cycles.
 """
 from __future__ import annotations
@@ -87,6 +88,8 @@ def _dossier_rules(typed, reasons) -> None:
     status = pd.Series(typed["status"].values, dtype=object)
     received, finished = typed["received_at"].values, typed["finished_at"].values
     _add(reasons, np.flatnonzero(finished < received), "finished_at is before received_at")
+    requested = typed["supplement_requested_at"].values
+    _add(reasons, np.flatnonzero(requested < received), "supplement_requested_at is before received_at")
     has_finished = ~np.isnat(finished)
     opened = status.isin(OPEN_STATUSES).to_numpy() & has_finished
     closed = status.isin(CLOSED_STATUSES).to_numpy() & ~has_finished

@@ -188,12 +188,13 @@ METRICS = (
         "dossier_on_time_rate", DOSSIER, "on_time", "handled", "rate", "percent",
         "Tỷ lệ hồ sơ giải quyết đúng hạn", "Dossiers handled on time",
         "Hồ sơ đúng hạn trên hồ sơ phải giải quyết trong kỳ (tiếp nhận đến cuối kỳ, chưa kết "
-        "thúc trước đầu kỳ): đã giải quyết trong kỳ đúng hạn, hoặc còn hạn ở cuối kỳ. Hồ sơ "
-        "bổ sung quá một lần tính là trễ hạn. Chỉ số tiến độ của Quyết định 766/QĐ-TTg.",
+        "thúc trước đầu kỳ): đã giải quyết trong kỳ đúng hạn, hoặc còn hạn ở cuối kỳ; hồ sơ "
+        "đang chờ công dân bổ sung được xét tại thời điểm gửi yêu cầu bổ sung. Hồ sơ bổ sung "
+        "quá một lần tính là trễ hạn. Chỉ số tiến độ của Quyết định 766/QĐ-TTg.",
         "Dossiers on time over dossiers handled in the period (received by its end, not closed "
         "before its start): closed within it by the effective due, or open and not yet due at "
-        "its end. More than one supplement request counts as late. Progress indicator of "
-        "Decision 766.",
+        "its end; one waiting for the citizen is judged when the supplement was requested. More "
+        "than one supplement request counts as late. Progress indicator of Decision 766.",
         "dossier handled in the period",
         status=Status("on_time"),
     ),
@@ -208,10 +209,12 @@ METRICS = (
     Metric(
         "dossier_overdue_open", DOSSIER, "open_overdue", "open", "count", "count",
         "Hồ sơ quá hạn chưa giải quyết", "Overdue open dossiers",
-        "Hồ sơ chưa kết thúc có hạn xử lý (đã cộng thời gian chờ bổ sung) trước cuối kỳ, hoặc "
-        "bổ sung quá một lần; mẫu số là số hồ sơ đang mở.",
-        "Open dossiers whose effective due is before the end of the period, or with more than "
-        "one supplement request; the denominator is the open dossiers.",
+        "Hồ sơ chưa kết thúc, không chờ công dân bổ sung, có hạn xử lý (đã cộng thời gian chờ "
+        "bổ sung) trước cuối kỳ; hồ sơ đang chờ bổ sung mà yêu cầu gửi sau hạn; hoặc bổ sung "
+        "quá một lần; mẫu số là số hồ sơ đang mở.",
+        "Open dossiers not waiting for the citizen whose effective due is before the end of the "
+        "period, those waiting that were sent back after their effective due, and those with "
+        "more than one supplement request; the denominator is the open dossiers.",
         "dossier open at the end of the period",
         status=Status("count", lower_is_better=True, per_unit=True),
     ),

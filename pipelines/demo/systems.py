@@ -117,6 +117,7 @@ create table hs_ho_so (                   -- hồ sơ
                                           -- DA_TRA_KET_QUA, TU_CHOI, RUT_HO_SO
     so_lan_bo_sung integer not null default 0,
     so_ngay_bo_sung numeric not null default 0,
+    ngay_yeu_cau_bo_sung text,            -- lần yêu cầu bổ sung đang chờ công dân
     thanh_toan_truc_tuyen integer not null default 0,
     ngay_cap_nhat text not null
 );
@@ -139,7 +140,7 @@ create table so_lieu_giai_ngan (          -- the latest figure of every budget l
 """
 DOSSIER_COLUMNS = ("ma_ho_so", "ma_thu_tuc", "ma_don_vi", "kenh_nop", "ngay_tiep_nhan",
                    "ngay_hen_tra", "ngay_tra_ket_qua", "trang_thai", "so_lan_bo_sung",
-                   "so_ngay_bo_sung", "thanh_toan_truc_tuyen", "ngay_cap_nhat")
+                   "so_ngay_bo_sung", "ngay_yeu_cau_bo_sung", "thanh_toan_truc_tuyen", "ngay_cap_nhat")
 
 
 def export(canonical: dict[str, Path], demo_dir: Path) -> dict[str, Path]:
@@ -219,6 +220,7 @@ def _write_motcua(frames: dict[str, pd.DataFrame], path: Path, last_day: date) -
         dossiers["status"].str.lower().map(STATUSES),
         dossiers["supplement_count"].replace("", "0").astype(int).tolist(),
         [_number(v) for v in dossiers["supplement_days"]],
+        none_if_empty(dossiers["supplement_requested_at"]),
         _flags(dossiers["paid_online"]), dossiers["updated_at"],
     )
     scratch = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")

@@ -13,8 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pipelines.demo.formats import DAY, END_OF_DAY, date_text, padded, timestamp_text
-from pipelines.demo.timeline import is_working, office_seconds, window
+from pipelines.demo.formats import DAY, date_text, padded, timestamp_text
+from pipelines.demo.timeline import is_working, not_after, office_seconds, window
 from pipelines.demo.units import Organisation
 from warehouse.calendar import WorkCalendar
 from warehouse.domain import TASK_SOURCES
@@ -46,8 +46,10 @@ TOPIC_TITLES = (
 )
 
 
-def build(rng: np.random.Generator, *, n: int, today: date, calendar: WorkCalendar,
+def build(rng: np.random.Generator, *, n: int, today: date, end: np.datetime64, calendar: WorkCalendar,
           org: Organisation) -> pd.DataFrame:
+    """``n`` tasks assigned over the window ending at ``today``, none updated after ``end``
+    (at most the end of ``today``)."""
     days = window(today)
     weight = is_working(calendar, days) * np.exp(np.linspace(0.0, 2.0, len(days)))  # growing use
     assigned = np.sort(rng.choice(days, n, p=weight / weight.sum()))
@@ -67,11 +69,11 @@ def build(rng: np.random.Generator, *, n: int, today: date, calendar: WorkCalend
     completed = np.where(stalled | (completed > np.datetime64(today, "D")),
                          np.datetime64("NaT", "D"), completed)
     done = ~np.isnat(completed)
-    today_end = np.datetime64(today, "D") + END_OF_DAY
-    since = (today_end - assigned.astype("datetime64[s]")).astype(np.int64)
+    since = (end - assigned.astype("datetime64[s]")).astype(np.int64)
     touched = np.where(done, completed.astype("datetime64[s]") + office_seconds(rng, n),
                        assigned.astype("datetime64[s]")
                        + (rng.random(n) * since).astype("timedelta64[s]"))
+    touched = not_after(rng, touched, end)
 
     return pd.DataFrame({
         "task_id": _ids(assigned),
