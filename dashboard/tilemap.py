@@ -181,7 +181,9 @@ def _figure(frame: pd.DataFrame, name: str, language: str, *, columns: float, ro
     fig = go.Figure()
     _tiles(fig, frame, dark=dark)
     if labels:
-        text = [f"{_wrap(row.label, wrap)}<br>{theme.STATUS_GLYPH[row.level]} {row.text}" for row in frame.itertuples()]
+        # the glyph repeats the colour; a grey tile (no data, or too few records to judge) has none
+        text = [f"{_wrap(row.label, wrap)}<br>" + (f"{theme.STATUS_GLYPH[row.level]} " if row.level != "none" else "")
+                + row.text for row in frame.itertuples()]
     else:
         text = None
     fig.add_trace(go.Scatter(
@@ -199,18 +201,21 @@ def _figure(frame: pd.DataFrame, name: str, language: str, *, columns: float, ro
             marker={"symbol": ["x-thin" if level == "bad" else "diamond-tall" for level in marked["level"]],
                     "size": 20, "color": "#111111", "line": {"width": 4, "color": "#111111"}},
         ))
-    fig.update_xaxes(range=[-0.1, columns + 0.1], visible=False, fixedrange=True)
-    fig.update_yaxes(range=[-rows - 0.1, 0.1], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1)
+    # squares whatever the figure's size: the plot area shrinks to the grid (``constrain="domain"``),
+    # the ranges stay (a figure first drawn hidden, as a wall slide is, would otherwise widen them)
+    fig.update_xaxes(range=[-0.1, columns + 0.1], visible=False, fixedrange=True, constrain="domain")
+    fig.update_yaxes(range=[-rows - 0.1, 0.1], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1,
+                     constrain="domain")
     figures.styled(fig, language, dark=dark, height=height, font_size=font_size)
     fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4}, hovermode="closest", dragmode=False)
     return fig
 
 
-def province_figure(frame: pd.DataFrame, name: str, language: str, *, dark: bool = False, height: int = 860,
+def province_figure(frame: pd.DataFrame, name: str, language: str, *, dark: bool = False, height: int = 1040,
                     font_size: int = 10, labels: bool = True, island_font: int | None = None) -> go.Figure:
     """The 34 province tiles and the two archipelagos, offshore east of the central coast."""
     layout = grid()
-    room = 2.6 if labels else 4.4  # columns right of the grid for the archipelagos' names
+    room = 2.6 if labels else 10.0  # columns right of the grid for the archipelagos' names
     fig = _figure(frame, name, language, columns=layout.columns + room, rows=layout.rows, dark=dark, height=height,
                   font_size=font_size, labels=labels, wrap=8)
     ink = figures.DARK["ink"] if dark else figures.LIGHT["ink"]
