@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
+from dash import dcc, html
 
-from dashboard import context, data, figures, formatting as fmt, screens, theme
+from dashboard import components as ui, context, data, figures, formatting as fmt, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY, Period
@@ -26,7 +27,6 @@ from warehouse.metrics import REGISTRY, Period
 # indicators a map may be coloured by (each has a status rule and a value per unit)
 METRICS = ("dossier_on_time_rate", "dossier_online_rate", "dossier_online_payment_rate", "dossier_overdue_open")
 DEFAULT_METRIC = "dossier_on_time_rate"
-PROVINCES = 34
 INK = {"good": "#ffffff", "warn": "#1b1f24", "bad": "#1b1f24", "none": "#1b1f24"}
 MINISTRY_COLUMNS = 4
 
@@ -241,8 +241,6 @@ def ministry_figure(frame: pd.DataFrame, name: str, language: str, *, dark: bool
 
 def chooser(view: View, path: str, chosen: str, language: str):
     """Chips that choose the indicator the maps are coloured by (the URL's ``map``)."""
-    from dash import dcc, html
-
     links = [html.Span(t("map.indicator", language), className="chips-label")]
     for name in METRICS:
         href = view.href(path) + ("" if name == DEFAULT_METRIC else f"&map={name}")
@@ -253,10 +251,6 @@ def chooser(view: View, path: str, chosen: str, language: str):
 
 def panels(view: View, screen: str, language: str) -> list:
     """The province map and the ministry's grid, as two panels of a desk screen."""
-    from dash import html
-
-    from dashboard import components as ui
-
     page = context.current_page()
     name = metric_of(page[1] if page else None)
     path = screens.path(screen)

@@ -14,6 +14,7 @@ restarted server. While the server does not answer, the last slides stay up with
 """
 from __future__ import annotations
 
+import logging
 import tomllib
 from dataclasses import dataclass
 
@@ -30,6 +31,7 @@ from warehouse.domain import BUDGET_CATEGORIES, GOVERNMENT_SOURCES, UNIT_KINDS
 from warehouse.metrics import REGISTRY, Period
 from warehouse.snapshots import NoSnapshot
 
+log = logging.getLogger(__name__)
 SCREENS = ("overview", "procedures", "map", "tasks", "budget", "rankings", "alerts")
 ROWS = 4  # units named on a slide under its headline
 MAP_HEIGHT = 690  # the map slide's figure, in canvas pixels
@@ -99,15 +101,15 @@ def _strip(label: str, value: str, lines: list, level: str, name: str) -> html.D
 
 
 NAME_LINE = 34  # characters of a unit's name on one line of a row (48 px bold, beside its figures)
-ROOM_LINES = 7  # lines of 48 px the rows under a headline have room for, a row's padding included
+ROOM_LINES = 8.0  # lines of 48 px (55 px high) the rows under a one-line headline have room for
 
 
-def fit(rows: list[tuple], room: int = ROOM_LINES) -> list[tuple]:
+def fit(rows: list[tuple], room: float = ROOM_LINES) -> list[tuple]:
     """As many rows (at most ``ROWS + 1``) as the slide has room for: a long name takes two
-    lines, and a row costs a fifth of a line besides (its padding and gap)."""
+    lines, and a row costs 0.4 of a line besides (its padding and the gap to the next)."""
     used, kept = 0.0, []
     for row in rows[:ROWS + 1]:
-        used += (2 if len(row[1]) > NAME_LINE else 1) + 0.2 * 5 / 4
+        used += (2 if len(row[1]) > NAME_LINE else 1) + 0.4
         if used > room:
             break
         kept.append(row)
@@ -222,7 +224,7 @@ def _budget(slide: Slide, period: Period, language: str):
              f"{fmt.percent(row.value, language)} {theme.STATUS_GLYPH[theme.level(row.status)]}",
              t("wall.budget.gap", language, gap=fmt.points_change(row.gap_pp, language)))
             for row in behind.itertuples()]
-    rows = fit(rows, ROOM_LINES - 1)  # the headline has a line more
+    rows = fit(rows, ROOM_LINES - 0.7)  # the headline has a line more
     return html.Div([
         _strip(REGISTRY["budget_disbursement_rate"].label(language), fmt.percent(total["value"], language),
                [t("wall.budget.target", language, target=fmt.percent(total["target"], language),
@@ -250,7 +252,7 @@ def _rankings(slide: Slide, period: Period, language: str):
                           theme.level(row.status) if hasattr(row, "status") else "none",
                           t("wall.rankings.score", language, score=fmt.decimal(row.composite, language)), arrow))
         blocks += [html.Div(t(f"kind.{kind}", language), className="wall-subtitle"),
-                   _named(fit(named, 5), f"rankings-{kind}", "")]
+                   _named(fit(named, 5.5), f"rankings-{kind}", "")]
     if not blocks:
         return html.Div(t("kpi.no_data", language), className="wall-empty")
     return html.Div(blocks, className="wall-body wall-rankings")
@@ -283,6 +285,7 @@ def _map(slide: Slide, period: Period, language: str):
     ], className="wall-body wall-map-slide")
 
 
+ALERT_LINES = 10  # lines of 48 px the alerts slide has room for
 BAND_LINE = 50  # characters of the units named on the band's line (48 px), "và 3 đơn vị khác" aside
 
 
@@ -311,23 +314,35 @@ def _alerts(slide: Slide, period: Period, language: str):
     found = attention.current(View(period), language)
     if not found:
         return html.Div("✓ " + t("overview.alerts.none", language), className="wall-empty", id="wall-alerts-none")
-    room, blocks = 10, []  # lines of 48 px on the slide
-    for alert in found:
-        if room < 2:
-            break
-        units = alert.units[:max(0, min(len(alert.units), room - 1 - (len(found) - len(blocks) - 1)))]
-        more = len(alert.units) - len(units) + alert.more
+    shown = found[:4]
+    room = ALERT_LINES - len(shown)  # lines for units, after each alert's own line
+    given = [0] * len(shown)
+    while room > 0 and any(given[i] < len(a.units) for i, a in enumerate(shown)):
+        for i, alert in enumerate(shown):  # in turn, so every alert names its worst units
+            if room > 0 and given[i] < len(alert.units):
+                given[i], room = given[i] + 1, room - 1
+    blocks = []
+    for alert, count in zip(shown, given):
         lines = [html.Div(_heading(alert), className="wall-alert-line")]
-        lines += [html.Div(f"{_short(u.name)} — {u.figure}", className="wall-line wall-alert-unit") for u in units]
-        if more > 0:
-            lines.append(html.Div(t("alerts.more", language, count=more), className="wall-line wall-alert-unit"))
-        room -= len(lines) + 0.5
+        lines += [html.Div(f"{_short(u.name)} — {u.figure}", className="wall-line wall-alert-unit")
+                  for u in alert.units[:count]]
         blocks.append(html.Div(lines, className=f"wall-alert level-{alert.level}", id=f"wall-alert-{alert.key}"))
     return html.Div(blocks, className="wall-body wall-alert-list")
 
 
 BUILDERS = {"overview": _overview, "procedures": _procedures, "map": _map, "tasks": _tasks, "budget": _budget,
             "rankings": _rankings, "alerts": _alerts}
+
+
+def _body(slide: Slide, period: Period, language: str):
+    """A slide's body; one that fails says so on its slide, and the others still show."""
+    try:
+        return BUILDERS[slide.screen](slide, period, language)
+    except NoSnapshot:
+        raise
+    except Exception:  # noqa: BLE001 - one broken slide must not blank the wall
+        log.exception("wall slide %s failed", slide)
+        return html.Div(t("screen.error", language), className="wall-empty")
 
 
 def _slide(number: int, slide: Slide, language: str) -> html.Section:
@@ -337,14 +352,21 @@ def _slide(number: int, slide: Slide, language: str) -> html.Section:
                   html.Div(f"{fmt.day(period.start, language)} – {fmt.day(period.end, language)}",
                            className="wall-period")],
                  className="wall-slide-head"),
-        BUILDERS[slide.screen](slide, period, language),
+        _body(slide, period, language),
     ], className="wall-slide" + (" active" if number == 0 else ""), id=f"wall-slide-{number}",
         **{"data-seconds": str(slide.seconds), "data-screen": slide.screen})
 
 
 def _band(preset: str, language: str) -> list:
     """The alerts of the band, gravest first; "no alert" is said, the band is never empty."""
-    found = attention.current(View(periods.PRESETS[preset](context.today())), language)
+    try:
+        found = attention.current(View(periods.PRESETS[preset](context.today())), language)
+    except NoSnapshot:
+        raise
+    except Exception:  # noqa: BLE001 - the slides still show
+        log.exception("wall alerts failed")
+        return [html.Div(html.Div(t("screen.error", language), className="wall-band-text"),
+                         className="wall-band-item level-warn", id="wall-band-error")]
     if not found:
         return [html.Div([html.Div("✓ " + t("overview.alerts.none", language), className="wall-band-text")],
                          className="wall-band-item level-good", id="wall-band-none")]

@@ -3,7 +3,6 @@ recognisable position, each tile the registry's status of its department, and a 
 from __future__ import annotations
 
 import csv
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,6 @@ from warehouse.scope import Scope
 
 ROOT = Path(__file__).resolve().parents[2]
 PROVINCES = Path("/work/shared/data/provinces_2025.csv")
-
-
-def _config() -> dict:
-    return tomllib.loads((ROOT / "config" / "province_tiles.toml").read_text(encoding="utf-8"))
 
 
 def test_the_grid_holds_the_34_provinces_each_once_in_an_s_shape():

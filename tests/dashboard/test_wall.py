@@ -147,7 +147,11 @@ def test_every_wall_slide_reads_from_5_metres(wall_server, browser):
     settings, url, _, _ = wall_server
     page = kiosk_page(browser, settings, url, viewport={"width": 1920, "height": 1080})
     page.goto(url + "/wall")
-    page.wait_for_selector(".wall-slide.active")
+    try:
+        page.wait_for_selector(".wall-slide.active")
+    except Exception:
+        print("BODY", page.inner_text("body")[:2000])
+        raise
     page.wait_for_selector("#wall-map .main-svg", state="attached", timeout=20_000)
     screens = page.evaluate("[...document.querySelectorAll('.wall-slide')].map(s => s.dataset.screen)")
     assert screens == ["overview", "procedures", "map", "tasks", "budget", "rankings", "alerts"]
