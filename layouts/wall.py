@@ -110,7 +110,7 @@ def fit(rows: list[tuple], room: float = ROOM_LINES) -> list[tuple]:
     used, kept = 0.0, []
     for row in rows[:ROWS + 1]:
         used += (2 if len(row[1]) > NAME_LINE else 1) + 0.4
-        if used > room:
+        if round(used, 6) > room:
             break
         kept.append(row)
     return kept

@@ -95,3 +95,23 @@ def test_the_overview_and_procedures_show_the_map_and_the_ministry_grid(render, 
     graph = find(tree, {"type": "drill", "name": "overview-map"})
     tiles = next(trace for trace in graph.figure.data if trace.name == "tiles")
     assert not any("%" in text for text in tiles.text)
+
+
+def test_the_wall_playlist_takes_a_map_indicator_and_fits_rows_to_their_names(tmp_path, dash_app):
+    from layouts import wall
+
+    slides, poll, alerts_period = wall.load_playlist(ROOT / "config" / "wall.toml")
+    assert {s.screen for s in slides} >= {"overview", "procedures", "map", "alerts"}
+    assert alerts_period == "rolling_30d" and all(s.period in ("rolling_30d", "this_year", "this_quarter") for s in slides)
+    bad = tmp_path / "wall.toml"
+    bad.write_text('[[slide]]\nscreen = "tasks"\nmetric = "dossier_online_rate"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="slide 1: metric"):
+        wall.load_playlist(bad)
+    bad.write_text('[[slide]]\nscreen = "map"\nmetric = "budget_disbursement_rate"\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="metric"):
+        wall.load_playlist(bad)
+    short = [(None, "Sở NN&MT Cần Thơ", "bad", "76,2%", "")] * 6
+    long = [(None, "Cục Chất lượng, Chế biến và Phát triển thị trường", "bad", "70,2%", "")] * 6
+    assert len(wall.fit(short)) == 5  # one line each: as many as the slide holds, at most five
+    assert len(wall.fit(long)) == 3  # two lines each: fewer, never cut
+    assert len(wall.fit(long[:1] + short)) == 5 and len(wall.fit(long[:2] + short)) == 4
