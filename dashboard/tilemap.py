@@ -177,7 +177,7 @@ def _hover(frame: pd.DataFrame, name: str, language: str) -> list[str]:
 
 
 def _figure(frame: pd.DataFrame, name: str, language: str, *, columns: float, rows: int, dark: bool, height: int,
-            font_size: int, labels: bool, wrap: int) -> go.Figure:
+            font_size: int, labels: bool, wrap: int, square: bool = True) -> go.Figure:
     fig = go.Figure()
     _tiles(fig, frame, dark=dark)
     if labels:
@@ -204,8 +204,8 @@ def _figure(frame: pd.DataFrame, name: str, language: str, *, columns: float, ro
     # squares whatever the figure's size: the plot area shrinks to the grid (``constrain="domain"``),
     # the ranges stay (a figure first drawn hidden, as a wall slide is, would otherwise widen them)
     fig.update_xaxes(range=[-0.1, columns + 0.1], visible=False, fixedrange=True, constrain="domain")
-    fig.update_yaxes(range=[-rows - 0.1, 0.1], visible=False, fixedrange=True, scaleanchor="x", scaleratio=1,
-                     constrain="domain")
+    fig.update_yaxes(range=[-rows - 0.1, 0.1], visible=False, fixedrange=True, constrain="domain",
+                     **({"scaleanchor": "x", "scaleratio": 1} if square else {}))
     figures.styled(fig, language, dark=dark, height=height, font_size=font_size)
     fig.update_layout(margin={"l": 4, "r": 4, "t": 4, "b": 4}, hovermode="closest", dragmode=False)
     return fig
@@ -233,10 +233,12 @@ def province_figure(frame: pd.DataFrame, name: str, language: str, *, dark: bool
 
 def ministry_figure(frame: pd.DataFrame, name: str, language: str, *, dark: bool = False,
                     font_size: int = 11) -> go.Figure:
+    """The ministry's units as tiles in rows, by name: wider than high, so their long names
+    fit (``MINISTRY_COLUMNS`` to a row, the panel's width)."""
     rows = int(frame["row"].max()) + 1 if len(frame) else 1
-    height = rows * 86 + 10
+    height = rows * 74 + 10
     return _figure(frame, name, language, columns=MINISTRY_COLUMNS, rows=rows, dark=dark, height=height,
-                   font_size=font_size, labels=True, wrap=18)
+                   font_size=font_size, labels=True, wrap=24, square=False)
 
 
 def chooser(view: View, path: str, chosen: str, language: str):
@@ -265,6 +267,6 @@ def panels(view: View, screen: str, language: str) -> list:
         ui.section(t("map.ministry", language),
                    figures.graph(ministry_figure(ministry_frame, name, language), f"{screen}-ministry-grid",
                                  drill=True) if len(ministry_frame) else ui.empty(t("kpi.no_data", language)),
-                   html.Div(t("map.ministry.note", language), className="section-note"),
-                   name=f"{screen}-ministry-grid", note=note),
+                   name=f"{screen}-ministry-grid",
+                   note=t("map.ministry.note", language, indicator=REGISTRY[name].label(language), legend=legend)),
     ]
