@@ -203,7 +203,9 @@ def filter_bar(view: View, path: str, language: str, controls=("period", "kind",
                    for key, preset in ((k, periods.PRESETS[k]) for k in periods.CHIPS)]
         picker = dcc.DatePickerRange(
             id="period-range", start_date=view.period.start, end_date=view.period.end,
+            # Monday first; month and weekday names from assets/datepicker-vi.js ("Tháng 12", T2 … CN)
             display_format="DD/MM/YYYY", first_day_of_week=1, minimum_nights=0,
+            month_format="MMMM/YYYY" if language == "vi" else "MMMM YYYY",
             max_date_allowed=today, start_date_placeholder_text=t("period.from", language),
             end_date_placeholder_text=t("period.to", language), className="period-range")
         shown = dcc.Store(id="period-shown", data=[view.period.start.isoformat(), view.period.end.isoformat()])
@@ -323,9 +325,10 @@ def table(columns: list[tuple[str, bool]], rows: list[list], table_id: str) -> h
     A cell that is already a ``Td``/``Th`` is kept as it is (e.g. a row header)."""
     head = html.Thead(html.Tr([html.Th(label, scope="col", className="num" if numeric else None)
                                for label, numeric in columns]))
+    # each cell carries its column's header, which a phone writes before it (a row becomes a card)
     body = html.Tbody([html.Tr([cell if isinstance(cell, (html.Td, html.Th)) else
-                                html.Td(cell, className="num" if numeric else None)
-                                for cell, (_, numeric) in zip(row, columns)]) for row in rows])
+                                html.Td(cell, className="num" if numeric else None, **{"data-label": label})
+                                for cell, (label, numeric) in zip(row, columns)]) for row in rows])
     return html.Table([head, body], className="data-table", id=table_id)
 
 

@@ -6,7 +6,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import alerts as attention, components as ui, data, figures, formatting as fmt, periods, screens, theme
+from dashboard import alerts as attention, components as ui, data, figures, formatting as fmt, periods, screens, theme, tilemap
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY
@@ -137,6 +137,7 @@ def layout(view: View, language: str):
     return ui.page(view, "overview", language, [
         html.Div(_cards(view, language), className="kpi-grid"),
         html.Div([_alerts(view, language), _worst(view, language)], className="grid-2"),
+        html.Div(tilemap.panels(view, "overview", language), className="grid-2 map-grid"),
         html.Div(_trends(view, language), className="grid-2"),
     ])
 

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import components as ui, data, exports, figures, formatting as fmt, periods, screens, theme
+from dashboard import components as ui, data, exports, figures, formatting as fmt, periods, screens, theme, tilemap
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY, Period
@@ -363,6 +363,7 @@ def layout(view: View, language: str):
     return ui.page(view, SCREEN, language, [
         _cards(view, language),
         _unit_rates(view, language),
+        html.Div(tilemap.panels(view, SCREEN, language), className="grid-2 map-grid"),
         html.Div([_fields(view, language), _d766(view, language)], className="grid-2"),
         _heatmap(view, language),
         html.Div([_procedures(view, language), _overdue(view, language)], className="grid-2"),
