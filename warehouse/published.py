@@ -56,7 +56,7 @@ def load_thresholds(config_dir: Path) -> dict[str, dict[str, float]]:
 def load_urging(config_dir: Path) -> dict[str, int]:
     """``config/urging.toml``: the due-soon horizon and the urging letters' settings."""
     path = Path(config_dir) / "urging.toml"
-    values = {**DEFAULT_URGING, **_toml(path)}
+    values = {**DEFAULT_URGING, **{k: v for k, v in _toml(path).items() if not isinstance(v, dict)}}
     if set(values) != set(DEFAULT_URGING) or any(
             not isinstance(v, int) or isinstance(v, bool) or v < 1 for v in values.values()):
         raise ValueError(f"{path}: needs whole numbers ≥ 1 for {', '.join(DEFAULT_URGING)}, nothing else")
