@@ -30,6 +30,10 @@ from warehouse.snapshots import Reader
 # Tasks in a letter are listed by source, most authoritative first.
 SOURCE_ORDER = ("prime_minister", "government", "ministry_leader", "other")
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
+TASK_COLUMNS = ["task_id", "title", "source", "document_ref", "due_on", "state", "days_overdue", "days_left",
+                "supervising_leader"]
+DOSSIER_COLUMNS = ["dossier_id", "procedure_code", "procedure_name_vi", "procedure_name_en", "received_at",
+                   "effective_due_at", "days_overdue"]
 COUNTS = {"overdue": "task_overdue", "due_soon": "task_due_soon", "dossiers": "dossier_overdue_open"}
 
 
@@ -54,15 +58,39 @@ class UnitItems:
     def name(self, language: str) -> str:
         return self.name_vi if language == "vi" else self.name_en
 
+    def content(self) -> dict:
+        """What the letter lists, as kept with it in the app database (``from_content``
+        reads it back to write the issued letter exactly as drafted)."""
+        longest = [{"dossier_id": r["dossier_id"], "procedure_code": r["procedure_code"],
+                    "procedure_name_vi": r["procedure_name_vi"], "procedure_name_en": r["procedure_name_en"],
+                    "received_at": r["received_at"].isoformat(), "effective_due_at": r["effective_due_at"].isoformat(),
+                    "days_overdue": int(r["days_overdue"])} for r in self.longest.to_dict("records")]
+        return {"unit_code": self.unit_code, "name_vi": self.name_vi, "name_en": self.name_en,
+                "contact_email": self.contact_email, "as_of": self.as_of.isoformat(), "tasks": self.listed(),
+                "dossiers_overdue": self.dossiers_overdue, "longest": longest}
+
+    @classmethod
+    def from_content(cls, content: dict) -> UnitItems:
+        tasks = pd.DataFrame(content["tasks"], columns=TASK_COLUMNS)
+        tasks["due_on"] = [date.fromisoformat(d) for d in tasks["due_on"]]
+        longest = pd.DataFrame(content["longest"], columns=DOSSIER_COLUMNS)
+        for column in ("received_at", "effective_due_at"):
+            longest[column] = pd.to_datetime(longest[column])
+        return cls(content["unit_code"], content["name_vi"], content["name_en"], content["contact_email"],
+                   date.fromisoformat(content["as_of"]), tasks[tasks["state"] == "overdue"],
+                   tasks[tasks["state"] == "due_soon"], int(content["dossiers_overdue"]), longest)
+
     def listed(self) -> list[dict]:
         """The tasks the letter lists, as kept with the urging (what was listed then)."""
         rows = []
         for frame in (self.overdue, self.due_soon):
             for row in frame.itertuples(index=False):
                 rows.append({"task_id": row.task_id, "title": source_text(row.title), "source": row.source,
-                             "document_ref": row.document_ref, "due_on": row.due_on.isoformat(),
+                             "document_ref": None if pd.isna(row.document_ref) else row.document_ref,
+                             "due_on": pd.Timestamp(row.due_on).date().isoformat(),
                              "state": row.state, "days_overdue": _int(row.days_overdue),
-                             "days_left": _int(row.days_left), "supervising_leader": row.supervising_leader})
+                             "days_left": _int(row.days_left),
+                             "supervising_leader": None if pd.isna(row.supervising_leader) else row.supervising_leader})
         return rows
 
 
