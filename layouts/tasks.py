@@ -112,9 +112,9 @@ LIST_STATE = {"done_on_time": "done", "done_late": "done", "open_on_track": "on_
 WORKLIST_ROWS = 50
 
 
-def worklist_href(view: View, **filters) -> str:
-    """The task list of this screen filtered so (source, state, unit, leader), first page."""
-    return view.href(screens.path(SCREEN), page=1, **filters)
+def worklist_href(view: View, screen: str = SCREEN, **filters) -> str:
+    """The task list of ``screen`` filtered so (source, state, unit, leader), first page."""
+    return view.href(screens.path(screen), page=1, **filters)
 
 
 def _source_figure(frame: pd.DataFrame, language: str, view: View | None = None) -> go.Figure:
@@ -251,8 +251,11 @@ def _chip(label: str, href: str, active: bool) -> dcc.Link:
     return dcc.Link(label, href=href, className="chip active" if active else "chip")
 
 
-def _filters(view: View, language: str, leaders: list[str]) -> html.Div:
+def _filters(view: View, language: str, leaders: list[str], screen: str) -> html.Div:
     """The list's filters as links (the URL holds them): source, state, leader, lead unit."""
+    def worklist_href(view, **filters):
+        return globals()["worklist_href"](view, screen, **filters)
+
     rows = [
         (t("tasks.worklist.by_source", language),
          [_chip(t("tasks.worklist.all", language), worklist_href(view, source=None), view.source is None)]
@@ -265,7 +268,7 @@ def _filters(view: View, language: str, leaders: list[str]) -> html.Div:
          [_chip(t("tasks.worklist.all", language), worklist_href(view, leader=None), view.leader is None)]
          + [_chip(name, worklist_href(view, leader=name), view.leader == name) for name in leaders]),
     ]
-    if view.unit:
+    if view.unit and screen == SCREEN:
         rows.append((t("tasks.worklist.by_unit", language),
                      [_chip(f"{data.unit_label(view.unit, language)} ✕", worklist_href(view, unit=None), True)]))
     return html.Div([html.Div([html.Span(label, className="filter-label"), *chips], className="filter-row")
@@ -293,7 +296,7 @@ def worklist(view: View, language: str, *, screen: str = SCREEN, unit: str | Non
                            offset=(view.page - 1) * WORKLIST_ROWS, filters=filters)
     total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
     leaders = data.supervising_leaders()
-    head = _filters(view, language, leaders)
+    head = _filters(view, language, leaders, screen)
     if frame.empty:
         return ui.section(title, head, ui.empty(t("tasks.worklist.none", language), "tasks-worklist"),
                           name="tasks-worklist")
