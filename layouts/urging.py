@@ -106,7 +106,7 @@ def _listed(row: dict, language: str, answers: dict) -> html.Details:
             cells += [html.Td(dcc.DatePickerSingle(id={"type": "urging-expected", "id": row["id"],
                                                        "task": task["task_id"]}, display_format="DD/MM/YYYY")),
                       html.Td(dcc.Input(id={"type": "urging-note", "id": row["id"], "task": task["task_id"]},
-                                        type="text", maxLength=500))]
+                                        type="text", maxLength=500, className="urging-note"))]
         elif answers:
             cells += [html.Td(fmt.day(given["expected_on"], language) if given.get("expected_on") else "—"),
                       html.Td(given.get("note") or "—")]
