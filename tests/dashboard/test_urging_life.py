@@ -180,3 +180,20 @@ def test_a_unit_answers_its_own_letter_only_and_a_late_one_is_flagged(office, sm
     assert urgings.unanswered_late(engine, u1["answer_due_on"] + timedelta(days=30)) == []
     with pytest.raises(urgings.TransitionError):  # once
         service.answer(engine, u1["id"], {"SOON": (None, "again")}, actor="cmt", scope=u1_user)
+
+
+def test_the_daily_digest_arrives_once_per_unit_and_day_and_names_units_without_an_address(office, smtp):
+    from dashboard.urging import jobs
+
+    controller, inbox = smtp
+    settings, engine = office(controller.port)
+    result = jobs.daily_digest(settings, day=world.D)
+    assert result.startswith("1 digests queued, 1 sent") and "no contact e-mail: U2" in result
+    assert jobs.daily_digest(settings, day=world.D).startswith("0 digests queued, 0 sent")  # once a day
+    assert len(inbox.messages) == 1
+    recipients, message = inbox.messages[0]
+    assert recipients == ["cmt@mae.gov.vn"]
+    body = message.get_body().get_content()
+    for task in ("PM-LATE", "GOV-LATE", "ML-LATE", "SOON"):
+        assert world.TASKS[task][0] in body
+    assert world.TASKS["TRACK"][0] not in body and "/tasks?unit=U1" in body
