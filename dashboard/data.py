@@ -139,6 +139,42 @@ def overdue(kind: str, as_of: date, *, unit: str | None = None, unit_kind: str |
                                                sort=sort, filters=filters))
 
 
+def due_soon_days() -> int:
+    """N of "due soon" (config/urging.toml), as the snapshot in use was published with it."""
+    return cached("urging_settings", {}, lambda: published.urging(context.reader()))["due_soon_working_days"]
+
+
+def task_list(as_of: date, *, unit: str | None = None, unit_kind: str | None = None, limit: int, offset: int = 0,
+              filters: dict | None = None) -> pd.DataFrame:
+    """One page of the office's task list (state, working days overdue or left, leader,
+    coordinating units) within the principal's scope: drill-down, for roles that hold it."""
+    context.require("drill")
+    params = {"as_of": as_of, "unit": unit, "unit_kind": unit_kind, "limit": limit, "offset": offset,
+              "filters": filters or {}}
+    return cached("task_list", params, lambda: lists.tasks(
+        as_of, reader=context.reader(), scope=context.scope(), due_soon_days=due_soon_days(), unit=unit,
+        kind=unit_kind, limit=limit, offset=offset, filters=filters))
+
+
+def supervising_leaders() -> list[str]:
+    return cached("leaders", {}, lambda: lists.supervising_leaders(reader=context.reader(), scope=context.scope()))
+
+
+def record_url(dataset: str) -> str | None:
+    """The address pattern of a record in its source system (``record_url`` of
+    config/sources.toml), for lists to link to; None when no source gives one."""
+    def read():
+        from pipelines.sources.config import SourceConfigError, record_urls
+        try:
+            return record_urls(context.settings())
+        except SourceConfigError:
+            return {}
+    shared = context.state()
+    if "record_urls" not in shared:
+        shared["record_urls"] = read()
+    return shared["record_urls"].get(dataset)
+
+
 def stale_sources() -> list[dict]:
     """Sources past their freshness limit; read fresh each time (not a snapshot fact)."""
     now = context.now().replace(tzinfo=None)

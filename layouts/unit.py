@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from urllib.parse import quote
+
 import dash
 import dash_ag_grid as dag
 import pandas as pd
@@ -14,6 +16,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components as ui, context, data, exports, figures, formatting as fmt, periods, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View
+from layouts import tasks as tasks_screen  # the office's task list, the same on both screens
 from warehouse import lists
 from warehouse.domain import UNIT_KINDS
 from warehouse.metrics import REGISTRY
@@ -41,7 +44,8 @@ COLUMNS = {
         "days_overdue": ("days_overdue", "number", ("min_days", "max_days")),
     },
 }
-WIDTHS = {"procedure": 3, "title": 3, "dossier_id": 1.4, "received_at": 1.3, "effective_due_at": 1.3}
+WIDTHS = {"procedure": 3, "title": 3, "dossier_id": 1.8, "received_at": 1.3, "effective_due_at": 1.3}
+MIN_WIDTHS = {"dossier_id": 240}  # the whole national code (000.00.08.H19-260105-0001), never cut
 
 
 def _picker(view: View, language: str):
@@ -128,6 +132,10 @@ def _grid(kind: str, language: str, count: int, end):
     for column, (_, filter_kind, _) in COLUMNS[kind].items():
         definition = {"field": column, "headerName": t(f"unit.col.{column}", language), "flex": WIDTHS.get(column, 1),
                       "sortable": True, "filter": False}
+        if column in MIN_WIDTHS:
+            definition["minWidth"] = MIN_WIDTHS[column]
+        if kind == "dossiers" and column == "dossier_id" and data.record_url("dossiers"):
+            definition["cellRenderer"] = "RecordLink"  # assets/opscenter.js: a link to the one-stop system
         if filter_kind == "text":
             definition.update(filter="agTextColumnFilter",
                               filterParams={"filterOptions": ["contains"], "maxNumConditions": 1})
@@ -185,6 +193,7 @@ def _unit_view(view: View, language: str):
         dcc.Store(id="unit-grid-args", data={"unit": view.unit, "as_of": end.isoformat()}),
         _grid("dossiers", language, overdue_dossiers, end),
         _grid("tasks", language, overdue_tasks, end),
+        tasks_screen.worklist(view, language, screen="unit", unit=view.unit),
     ]
     return ui.page(view, "unit", language, body, controls=("period", "structure"), title=name, current=name)
 
@@ -254,7 +263,17 @@ def _display(kind: str, rows: pd.DataFrame, language: str) -> list[dict]:
             record["procedure"] = f"{record['procedure_code']} · {record['procedure_name']}"
             if waiting:
                 record["days_overdue"] = t("unit.dossiers.waiting", language)
-    return [{column: record[column] for column in COLUMNS[kind]} for record in records]
+    shown = [{column: record[column] for column in COLUMNS[kind]} for record in records]
+    pattern = data.record_url("dossiers") if kind == "dossiers" else None
+    if pattern:
+        for record in shown:
+            record["record_url"] = record_link(pattern, record["dossier_id"])
+    return shown
+
+
+def record_link(pattern: str, dossier_id: str) -> str:
+    """The dossier's page in the one-stop system (``record_url`` of config/sources.toml)."""
+    return pattern.replace("{dossier_id}", quote(str(dossier_id), safe=""))
 
 
 def _everything(kind: str, view: View, language: str) -> exports.Sheet:

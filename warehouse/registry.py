@@ -78,7 +78,7 @@ DOSSIER = Family(
 TASK = Family(
     "task", "task_facts",
     ("assigned", "done_on_time", "done_late", "done", "open_overdue", "fallen_due", "open_on_track",
-     "no_deadline"),
+     "no_deadline", "due_soon"),
     {"unit": "unit_code", "kind": "kind", "source": "source"},
     point_in_time=True,
     sample="tasks",
@@ -293,6 +293,18 @@ METRICS = (
         "Tasks done on time over tasks done or fallen due; the tasks component of the unit ranking.",
         "task done or fallen due by the end of the period",
         status=Status("on_time"),
+    ),
+    Metric(
+        "task_due_soon", TASK, "due_soon", "assigned", "count", "count",
+        "Nhiệm vụ sắp đến hạn", "Tasks due soon",
+        "Nhiệm vụ chưa hoàn thành có hạn từ ngày cuối kỳ đến ngày làm việc thứ N sau đó (N = 5, "
+        "config/urging.toml); nhiệm vụ đến hạn đúng ngày đó là sắp đến hạn, chưa quá hạn. Mẫu số là "
+        "số nhiệm vụ đã giao.",
+        "Tasks not completed whose due date falls from the end of the period to the N-th working "
+        "day after it (N = 5, config/urging.toml); a task due on that day is due soon, not overdue. "
+        "The denominator is the tasks assigned by then.",
+        "task assigned by the end of the period",
+        status=Status("count", lower_is_better=True, per_unit=True),
     ),
     Metric(
         "task_no_deadline", TASK, "no_deadline", "assigned", "count", "count",

@@ -289,7 +289,8 @@ def _new_task(con, rng, span: _Step, items: list[dict]) -> dict | None:
     due = span.day + timedelta(days=int(rng.integers(7, 121))) if rng.random() >= 0.10 else None
     return task_item(f"{prefix}{number + 1:05d}", template["trich_yeu"], source,
                      f"{kind} {int(rng.integers(1, 3000))}/{symbol}", unit, units[unit][0],
-                     span.day.isoformat(), due.isoformat() if due else "", "", span.end)
+                     span.day.isoformat(), due.isoformat() if due else "", "", span.end,
+                     template.get("lanh_dao_chi_dao") or "", template.get("don_vi_phoi_hop") or "")
 
 
 # --- budget ------------------------------------------------------------------------------

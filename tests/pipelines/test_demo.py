@@ -16,14 +16,14 @@ CONFIG = Path(__file__).resolve().parents[2] / "config"
 TODAY = date(2026, 3, 15)
 COLUMNS = {
     "units": ["unit_code", "name_vi", "name_en", "kind", "parent_code", "valid_from", "valid_to",
-              "successor_code"],
+              "successor_code", "contact_email"],
     "procedures": ["procedure_code", "name_vi", "name_en", "field", "level", "legal_days",
                    "has_fee", "full_online"],
     "dossiers": ["dossier_id", "procedure_code", "unit_code", "channel", "received_at", "due_at",
                  "finished_at", "status", "supplement_count", "supplement_days",
                  "supplement_requested_at", "paid_online", "updated_at"],
     "tasks": ["task_id", "title", "source", "document_ref", "lead_unit_code", "assigned_on",
-              "due_on", "completed_on", "updated_at"],
+              "due_on", "completed_on", "updated_at", "supervising_leader", "coordinating_units"],
     "budget": ["unit_code", "fiscal_year", "category", "line_code", "line_name", "plan_amount",
                "as_of", "disbursed_amount"],
 }
