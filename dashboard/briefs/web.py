@@ -69,6 +69,17 @@ def may_see(who: Principal, row: dict) -> bool:
     return who.unit_code is None or row["unit_code"] == who.unit_code
 
 
+def send_archived(directory: str, name: str, who: Principal, detail: dict):
+    """A file from an archive's own folder (a brief's, an urging letter's), its download
+    audited; a file gone from the disk says so."""
+    path = Path(directory) / name
+    if not path.is_file():
+        return error(404, "not_found", "brief.file_gone")
+    audit.record(context.db(), "download", actor=who.label, target=name, ip=ip(), detail=detail)
+    return flask.send_file(path, mimetype=TYPES.get(path.suffix, "application/octet-stream"),
+                           as_attachment=True, download_name=name, max_age=0)
+
+
 def register_routes(server: flask.Flask) -> None:
     @server.route("/briefs/file/<int:brief_id>/<name>")
     def brief_file(brief_id: int, name: str):
@@ -80,9 +91,4 @@ def register_routes(server: flask.Flask) -> None:
             return error(403, "forbidden", "auth.forbidden")
         if row is None or row["status"] != "done" or name not in row["files"]:
             return error(404, "not_found", "brief.not_found")
-        path = Path(row["directory"]) / name
-        if not path.is_file():
-            return error(404, "not_found", "brief.file_gone")
-        audit.record(context.db(), "download", actor=who.label, target=name, ip=ip(), detail={"brief": brief_id})
-        return flask.send_file(path, mimetype=TYPES.get(path.suffix, "application/octet-stream"),
-                               as_attachment=True, download_name=name, max_age=0)
+        return send_archived(row["directory"], name, who, {"brief": brief_id})

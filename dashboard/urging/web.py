@@ -2,15 +2,13 @@
 it (the office, analysts; a unit user its own unit's only), audited."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import flask
 
 from appdb import audit, urgings
 from dashboard import context
 from dashboard.auth.signin import ip
 from dashboard.auth.web import error
-from dashboard.briefs.web import TYPES
+from dashboard.briefs.web import send_archived
 
 
 def register_routes(server: flask.Flask) -> None:
@@ -23,9 +21,4 @@ def register_routes(server: flask.Flask) -> None:
             return error(403, "forbidden", "auth.forbidden")
         if row is None or name not in row["files"]:
             return error(404, "not_found", "brief.not_found")
-        path = Path(row["directory"]) / name
-        if not path.is_file():
-            return error(404, "not_found", "brief.file_gone")
-        audit.record(context.db(), "download", actor=who.label, target=name, ip=ip(), detail={"urging": urging_id})
-        return flask.send_file(path, mimetype=TYPES.get(path.suffix, "application/octet-stream"),
-                               as_attachment=True, download_name=name, max_age=0)
+        return send_archived(row["directory"], name, who, {"urging": urging_id})
