@@ -76,11 +76,12 @@ def decode_watermark(text: str | None, kind: str | None):
     return parse(text)
 
 
-def _known(con) -> dict:
+def _known(con, dataset) -> dict:
     return {
         "units": loader.known_codes(con, "units", "unit_code"),
         "procedures": loader.known_codes(con, "procedures", "procedure_code"),
         "unit_successors": dict(con.execute("select unit_code, successor_code from units").fetchall()),
+        "column_types": loader.column_types(con, dataset.target.table),
     }
 
 
@@ -101,7 +102,7 @@ def load_run(con, dataset_name: str, batches: Iterable[Batch], *, label: str, so
     watermark = since
     con.begin()
     try:
-        known = _known(con)
+        known = _known(con, dataset)
         for batch in batches:
             _load_batch(con, dataset, batch, known, result)
             watermark = batch.watermark

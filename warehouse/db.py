@@ -29,12 +29,19 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame):
-    """``frame`` visible to SQL as the view ``name`` while the block runs."""
+    """``frame`` visible to SQL as the view ``name`` while the block runs. When the block
+    fails, its error is the one raised: in a transaction the failure aborted, letting go of
+    the view fails too, and would hide it ("Current transaction is aborted")."""
     con.register(name, frame)
     try:
         yield
-    finally:
-        con.unregister(name)
+    except BaseException:
+        try:
+            con.unregister(name)
+        except duckdb.Error:
+            pass
+        raise
+    con.unregister(name)
 
 
 @contextmanager
