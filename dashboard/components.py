@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+from typing import NoReturn
 
 import dash
 import dash_mantine_components as dmc
 import flask
 from dash import dcc, html
 from dash._utils import to_json
+from werkzeug.exceptions import BadRequest
 
 from dashboard import context, data, formatting as fmt, periods, screens, theme
 from dashboard.auth import accounts, manage
@@ -114,6 +117,22 @@ def admin_action(action, language: str):
         return notice(exc.text(language), "warning")
     except manage.AccessDenied:
         return notice(t("auth.forbidden", language), "warning")
+
+
+def refuse(what: str) -> NoReturn:
+    """A callback value no screen sends (a crafted request): answered 400, nothing read."""
+    raise BadRequest(f"not a value this screen sends: {what}")
+
+
+def whole(value, what: str, low: int, high: int, default: int | None = None) -> int:
+    """A number a callback was sent (a row, an offset, a filter), as a whole number within
+    [low, high]; a missing one is ``default``; text, a list, a boolean or 1e308 is refused."""
+    if value is None and default is not None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not low <= value <= high:
+        refuse(what)
+    return int(value)
 
 
 def clicked() -> bool:

@@ -1,9 +1,12 @@
 """Every Dash callback is its screen's: the gate asks each callback for its screen's right,
 whatever the request says it is (a kiosk token once read the briefs archive by sending the
-briefs screen's poll callback with the wall's address as its input), and a malformed
-callback request answers 400. All through the app's own HTTP interface."""
+briefs screen's poll callback with the wall's address as its input). And a crafted
+callback request — malformed, or with values no screen sends (a unit as a list, a row
+number as text, a filter of 1e308, a repeated URL parameter) — answers 400 or drops the
+value, never a 500 or the error screen. All through the app's own HTTP interface."""
 from __future__ import annotations
 
+import json
 from datetime import date
 
 import dash
@@ -114,6 +117,86 @@ def test_a_callback_no_screen_serves_is_a_bad_request(app, clients):
     assert [a.status_code for a in answers] == [400] * len(answers)
     assert answers[0].get_json()["error"]["code"] == "bad_request"
     assert analyst.post(CALLBACKS, json=routed("/")).status_code == 200  # and the real thing answers
+
+
+@pytest.mark.parametrize("args", [
+    {"unit": ["A", "B"]}, {"unit": {"code": "A"}}, {"unit": 5}, {"unit": "A' or 1=1 --"},
+    {"as_of": "x"}, {"as_of": 20261120}, "B01",
+])
+def test_crafted_grid_arguments_answer_400(clients, two_units, args):
+    request = grid_request(two_units[0])
+    state = request["state"][0]
+    state["value"] = {**state["value"], **args} if isinstance(args, dict) else args
+    answer = clients["analyst"].post(CALLBACKS, json=request)
+    assert answer.status_code == 400, answer.get_data(as_text=True)[:300]
+    assert answer.get_json()["error"]["code"] == "bad_request"
+
+
+@pytest.mark.parametrize("change", [
+    {"startRow": "x"}, {"endRow": {}}, {"startRow": 1e308}, {"endRow": [50]}, {"startRow": True},
+    {"sortModel": "x"}, {"sortModel": ["days_overdue"]}, {"filterModel": ["days_overdue"]},
+    {"filterModel": {"days_overdue": {"filter": 1e308, "type": "greaterThanOrEqual"}}},
+    {"filterModel": {"days_overdue": {"filter": "ba", "type": "greaterThanOrEqual"}}},
+    {"filterModel": {"days_overdue": {"filter": True, "type": "lessThanOrEqual"}}},
+    {"filterModel": {"dossier_id": {"filter": {"a": 1}, "type": "contains"}}},
+    {"filterModel": {"dossier_id": "x"}},
+])
+def test_crafted_grid_requests_answer_400(clients, two_units, change):
+    request = grid_request(two_units[0])
+    request["inputs"][0]["value"].update(change)
+    answer = clients["analyst"].post(CALLBACKS, json=request)
+    assert answer.status_code == 400, (change, answer.status_code, answer.get_data(as_text=True)[:300])
+
+
+@pytest.mark.parametrize("change", [
+    {}, {"sortModel": [{"colId": ["x"], "sort": "asc"}, {"colId": "status", "sort": "sideways"}]},
+    {"filterModel": {"nope": {"filter": 1}}}, {"startRow": 50, "endRow": 100.0},
+    {"filterModel": {"days_overdue": {"filter": 3.7, "type": "greaterThanOrEqual"}}},
+])
+def test_grid_requests_a_grid_may_send_still_answer(clients, two_units, change):
+    request = grid_request(two_units[0])
+    request["inputs"][0]["value"].update(change)
+    answer = clients["analyst"].post(CALLBACKS, json=request)
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    assert "rowData" in answer.get_json()["response"]["unit-dossiers-grid"]["getRowsResponse"]
+
+
+@pytest.mark.parametrize("path, search, refused", [
+    ("/unit", "?unit=B01&unit=B02", "unit"),
+    ("/procedures", "?field=land&field=water", "field"),
+    ("/overview", "?kind=ministry_unit&kind=province_dept", "kind"),
+    ("/tasks", "?from=2026-01-01&from=2026-02-01&to=2026-03-01", "period"),
+    ("/unit", "?via=x&via=y&structure=a&structure=b", "via"),
+])
+def test_a_repeated_url_parameter_is_dropped_and_said(clients, path, search, refused):
+    answer = clients["analyst"].post(CALLBACKS, json=routed("/" if path == "/overview" else path, search))
+    assert answer.status_code == 200
+    page = json.dumps(answer.get_json(), ensure_ascii=False)
+    assert "Không dựng được màn hình" not in page  # not the error screen
+    said = "Kỳ báo cáo trong địa chỉ không hợp lệ" if refused == "period" else f"Bộ lọc {refused} trong địa chỉ"
+    assert said in page
+
+
+def test_crafted_values_of_the_other_callbacks(app, clients):
+    analyst, admin = clients["analyst"], clients["admin"]
+    generate = next(o for o in app.callback_map if o.startswith("..briefs-archive.children@"))
+    spec = app.callback_map[generate]
+    for week in ({"x": 1}, ["2026-W47"], 47):
+        request = body(generate, spec, {"briefs-generate.n_clicks": 1, "briefs-kind.value": "week",
+                                        "briefs-week.value": week, "briefs-language.value": "vi"})
+        answer = analyst.post(CALLBACKS, json=request)
+        assert answer.status_code == 200, (week, answer.status_code)  # the form's own answer: no such week
+        assert "Chọn một tuần, hoặc ngày bắt đầu" in json.dumps(answer.get_json(), ensure_ascii=False)
+    retry = body(generate, spec)
+    retry["inputs"][1] = [{"id": {"type": "brief-retry", "id": "x"}, "property": "n_clicks", "value": 1}]
+    retry["changedPropIds"] = ['{"id":"x","type":"brief-retry"}.n_clicks']
+    assert analyst.post(CALLBACKS, json=retry).status_code == 400
+    show = "..audit-entries.children...audit-offset.data.."
+    spec = app.callback_map[show]
+    for values in ({"audit-offset.data": "x"}, {"audit-offset.data": {"a": 1}}, {"audit-offset.data": 1e308},
+                   {"audit-actor.value": {"a": 1}}, {"audit-action.value": ["sign_in"]}):
+        answer = admin.post(CALLBACKS, json=body(show, spec, {"audit-older.n_clicks": 1, **values}))
+        assert answer.status_code == 400, (values, answer.status_code)
 
 
 @pytest.fixture(scope="module")
