@@ -32,7 +32,7 @@ from appdb import audit
 from dashboard import context, screens
 from dashboard.auth import accounts, kiosk, sso
 from dashboard.auth.roles import for_kiosk, for_user
-from dashboard.auth.signin import db, ip, page_language, page_values, public, sign_in_as
+from dashboard.auth.signin import db, ip, page_language, page_values, public, session_of, sign_in_as, sign_out
 from dashboard.i18n import t
 from dashboard.navigation import remember_language, safe_next
 
@@ -237,18 +237,19 @@ def _policy(server: flask.Flask) -> str:
 
 def _load(session_id: str):
     """The principal a session names, while its account is active and its epoch current
-    (or its kiosk token unrevoked)."""
+    (or its kiosk token unrevoked), and while the server still holds the session itself."""
     kind, _, rest = session_id.partition(":")
     key, _, epoch = rest.partition(":")
     if not key.isdigit():
         return None
+    principal = None
     if kind == "user":
         row = accounts.find(db(), user_id=int(key))
-        return for_user(row) if row is not None and row.active and str(row.epoch) == epoch else None
-    if kind == "kiosk":
+        principal = for_user(row) if row is not None and row.active and str(row.epoch) == epoch else None
+    elif kind == "kiosk":
         row = kiosk.active(db(), token_id=int(key))
-        return for_kiosk(row) if row is not None else None
-    return None
+        principal = for_kiosk(row) if row is not None else None
+    return principal if principal is not None and session_of(principal) is not None else None
 
 
 @bp.after_request
@@ -285,10 +286,9 @@ def sign_in():
 
 
 @bp.route("/logout", methods=["POST"])
-def sign_out():
+def logout():
     audit.record(db(), "sign_out", actor=context.principal().label, ip=ip())
-    flask_login.logout_user()
-    flask.session.clear()
+    sign_out()  # the server forgets the session: a copy of the cookie signs nobody in
     return flask.redirect("/login")
 
 
