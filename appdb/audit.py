@@ -15,7 +15,8 @@ from appdb.engine import now, utc
 from appdb.schema import audit_log
 
 ACTIONS = ("sign_in", "sign_out", "kiosk_open", "password_set", "user_add", "user_disable", "user_enable",
-           "user_reset", "kiosk_add", "kiosk_revoke", "access_denied", "export", "download", "api_call", "api_key_add", "api_key_revoke", "brief")
+           "user_reset", "kiosk_add", "kiosk_revoke", "access_denied", "export", "download", "api_call", "api_key_add", "api_key_revoke", "brief",
+           "urging_draft", "urging_issue", "urging_send", "urging_answer", "mail")
 
 
 def record(db: Engine, action: str, *, actor: str, outcome: str = "ok", target: str | None = None,

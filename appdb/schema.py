@@ -1,5 +1,6 @@
 """The tables of the app database: accounts, their sessions, one-time links, kiosk tokens,
-API client keys and their calls, the audit log, the archive of briefs and the push outbox.
+API client keys and their calls, the audit log, the archive of briefs, the push outbox, and
+the urging letters with their answers and the mail outbox.
 
 This is the schema as the code reads and writes it now; ``appdb/migrations`` brings a
 database to it (``tests/appdb`` checks that the two agree), so a change here comes with a
@@ -132,4 +133,56 @@ goc_outbox = Table(
     Column("acknowledged_at", DateTime(timezone=True), index=True),
     Column("receipt_status", Integer),
     Column("receipt", Text),  # what the receiver answered
+)
+
+urgings = Table(  # urging letters (công văn đôn đốc): draft -> issued -> sent -> answered
+    "urgings", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("unit_code", String(40), nullable=False, index=True),
+    Column("unit_name", String(300), nullable=False),
+    Column("contact_email", String(320)),  # the unit's address when drafted
+    Column("as_of", Date, nullable=False),  # the day whose state the letter reports
+    Column("language", String(2), nullable=False),
+    Column("data_version", String(60), nullable=False),
+    Column("content", Text, nullable=False),  # JSON: the tasks and dossiers listed, as they were
+    Column("state", String(20), nullable=False, index=True),  # draft, issued, sent, answered
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("number", String(40)),  # from the outgoing register, entered at issue
+    Column("issued_on", Date),
+    Column("issued_by", String(200)),
+    Column("issued_at", DateTime(timezone=True)),
+    Column("sent_at", DateTime(timezone=True)),
+    Column("answer_due_on", Date),  # the last working day to answer, counted from sending
+    Column("answered_by", String(200)),
+    Column("answered_at", DateTime(timezone=True)),
+    Column("directory", String(500)),
+    Column("files", Text),  # JSON list of file names in the directory
+)
+
+urging_answers = Table(  # the unit's answer, per task listed: when it expects to finish, and a note
+    "urging_answers", metadata,
+    Column("urging_id", Integer, ForeignKey("urgings.id"), primary_key=True),
+    Column("task_id", String(100), primary_key=True),
+    Column("expected_on", Date),
+    Column("note", Text),
+)
+
+mail_outbox = Table(  # every e-mail from the moment it is queued until the SMTP server accepts it
+    "mail_outbox", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("idempotency_key", String(200), nullable=False, unique=True),  # urging:<id>, digest:<unit>:<day>
+    Column("kind", String(20), nullable=False),  # urging or digest
+    Column("urging_id", Integer, ForeignKey("urgings.id")),
+    Column("recipient", String(320), nullable=False),
+    Column("subject", String(500), nullable=False),
+    Column("body", Text, nullable=False),
+    Column("attachment", String(500)),  # path of the file attached (the letter's PDF)
+    Column("message_id", String(200), nullable=False, unique=True),  # the Message-ID header, kept across tries
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, index=True),
+    Column("last_attempt_at", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("sent_at", DateTime(timezone=True), index=True),
 )

@@ -1,7 +1,7 @@
 /* The wall display (layouts/wall.py), run by the browser alone so that it keeps going
-   while the server is away: scale the 1920×1080 canvas to the screen, rotate the slides,
-   tick the clock, and ask /live/state whether to reload (new data version or a restarted
-   server), showing "reconnecting" while there is no answer. */
+   while the server is away: scale the 1920×1080 canvas to the screen, rotate the slides
+   and the alerts of the band, tick the clock, and ask /live/state whether to reload (new
+   data version or a restarted server), showing "reconnecting" while there is no answer. */
 (function () {
   "use strict";
   var WIDTH = 1920, HEIGHT = 1080;
@@ -16,7 +16,7 @@
 
   function clock(element, language) {
     var format = new Intl.DateTimeFormat(language === "en" ? "en-GB" : "vi-VN", {
-      timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit", second: "2-digit",
+      timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit",
       weekday: "long", day: "2-digit", month: "2-digit", year: "numeric"
     });
     var tick = function () { element.textContent = format.format(new Date()); };
@@ -35,6 +35,27 @@
       setTimeout(function () { index = (index + 1) % slides.length; show(); }, seconds * 1000);
     };
     show();
+  }
+
+  /* The band shows one alert at a time, the stale-source alarm first while it is on. */
+  var BAND_SECONDS = 8;
+  function band() {
+    var element = document.getElementById("wall-band");
+    if (!element) { return; }
+    var index = 0;
+    var show = function () {
+      var items = Array.prototype.slice.call(element.querySelectorAll(".wall-band-item")).filter(function (item) {
+        return !item.classList.contains("wall-alarm") || item.classList.contains("on");
+      });
+      element.querySelectorAll(".wall-band-item").forEach(function (item) { item.classList.remove("current"); });
+      if (!items.length) { return; }
+      index = index % items.length;
+      items[index].classList.add("current");
+      index += 1;
+    };
+    show();
+    band.show = function () { index = 0; show(); };
+    setInterval(show, BAND_SECONDS * 1000);
   }
 
   function poll(wall) {
@@ -64,8 +85,11 @@
             return;
           }
           var stale = state.stale || [];
-          alarm.textContent = stale.length ? alarm.getAttribute("data-template").replace("{sources}", stale.join(", ")) : "";
+          var text = stale.length ? alarm.getAttribute("data-template").replace("{sources}", stale.join(", ")) : "";
+          var was = alarm.classList.contains("on");
+          document.getElementById("wall-alarm-text").textContent = text;
           alarm.classList.toggle("on", stale.length > 0);
+          if (was !== stale.length > 0 && band.show) { band.show(); }
         })
         .catch(function () {
           clearTimeout(timer);
@@ -90,6 +114,7 @@
     window.addEventListener("resize", function () { fit(canvas); });
     clock(document.getElementById("wall-clock"), wall.getAttribute("data-language"));
     rotate(Array.prototype.slice.call(document.querySelectorAll(".wall-slide")));
+    band();
     poll(wall);
     return true;
   }

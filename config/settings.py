@@ -94,6 +94,17 @@ class Settings(BaseSettings):
     oidc_username_claim: str = Field(
         "preferred_username", description="Single sign-on: the claim matched to a local account's user name.")
 
+    smtp_host: str | None = Field(None, description="SMTP server that sends urging letters and digests (unset: none sent).")
+    smtp_port: int = Field(25, ge=1, le=65535, description="Port of the SMTP server (587 with STARTTLS, 465 with TLS).")
+    smtp_security: Literal["none", "starttls", "tls"] = Field(
+        "none", description="none, starttls (upgrade the connection) or tls (TLS from the start).")
+    smtp_username: str | None = Field(None, description="SMTP user name (unset: no authentication).")
+    smtp_password: SecretStr | None = Field(None, description="SMTP password.")
+    smtp_from: str = Field("Văn phòng Bộ <vanphong@mae.gov.vn>", description="The From of every e-mail.")
+    smtp_timeout_seconds: float = Field(30, gt=0, description="How long one SMTP exchange waits.")
+    smtp_retry_seconds: float = Field(60, ge=0, description="Wait before a refused e-mail is tried again (doubled each time).")
+    smtp_retry_max_seconds: float = Field(3600, ge=0, description="Longest wait between two tries of one e-mail.")
+
     @property
     def warehouse_dir(self) -> Path:
         return self.data_dir / "warehouse"
@@ -129,6 +140,10 @@ class Settings(BaseSettings):
     @property
     def briefs_dir(self) -> Path:
         return self.data_dir / "briefs"
+
+    @property
+    def urgings_dir(self) -> Path:
+        return self.data_dir / "urgings"
 
     @property
     def demo_dir(self) -> Path:

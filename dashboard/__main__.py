@@ -9,6 +9,8 @@ the whole ministry with an analyst's rights and archives what it writes.
 from __future__ import annotations
 
 import getpass
+import sys
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +27,7 @@ from dashboard.auth.roles import ROLES, Principal, system
 from dashboard.briefs.generate import BriefFailed, generate
 from dashboard.i18n import LANGUAGES
 from warehouse import reference
+from warehouse.scope import Scope
 from warehouse.snapshots import NoSnapshot, Reader
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter dashboard administration.")
@@ -34,6 +37,8 @@ app.add_typer(users, name="users")
 app.add_typer(kiosks, name="kiosk")
 api_keys = typer.Typer(no_args_is_help=True, help="Client keys of the indicator API: add, list, revoke.")
 app.add_typer(api_keys, name="api-keys")
+urging = typer.Typer(no_args_is_help=True, help="Urging letters (đôn đốc): draft them for the units to urge.")
+app.add_typer(urging, name="urging")
 out, err = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
 
 
@@ -216,6 +221,45 @@ def brief(
         _fail(exc)
     for name in row["files"]:
         print(Path(row["directory"]) / name)
+
+
+@urging.command("draft")
+def urging_draft(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for the files")],
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date D, YYYY-MM-DD (default: the data's day)")] = None,
+    unit: Annotated[list[str] | None, typer.Option(help="Only this unit's letter (repeat)")] = None,
+    format: Annotated[str, typer.Option("--format", help="Comma-separated: docx, pdf")] = "docx,pdf",
+    language: Annotated[str, typer.Option(help="vi or en")] = "vi",
+):
+    """Draft an urging letter (DOCX and PDF) for every unit with overdue or due-soon tasks
+    or overdue dossiers as of D, and the combined summary; print the path of each file.
+    Units with nothing to urge get no letter."""
+    from dashboard.urging import documents  # WeasyPrint loads only for the documents
+
+    settings, _ = _open()
+    try:
+        day = date.fromisoformat(as_of) if as_of else settings.reporting_day()
+        formats = tuple(part.strip().lower() for part in format.split(",") if part.strip())
+        if not formats or set(formats) - set(documents.FORMATS):
+            raise ValueError(f"formats are {', '.join(documents.FORMATS)}, not {format!r}")
+        if language not in LANGUAGES:
+            raise ValueError(f"language is {' or '.join(LANGUAGES)}, not {language!r}")
+        reader = Reader(settings)
+        if unit:
+            known = set(reference.units(reader)["unit_code"])
+            unknown = sorted(set(unit) - known)
+            if unknown:
+                raise ValueError(f"unknown unit {', '.join(unknown)}")
+        collected, paths = documents.draft_all(reader, Scope.everything(), day, out_dir.resolve(),
+                                               config_dir=settings.config_dir, units=unit or None,
+                                               language=language, formats=formats)
+    except (ValueError, NoSnapshot) as exc:
+        _fail(exc)
+    for path in paths:
+        print(path)
+    if not collected:
+        print(f"Không có đơn vị nào cần đôn đốc đến ngày {day:%d/%m/%Y} / no unit to urge as of {day}",
+              file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from dashboard.api import routes as api
 from dashboard.auth import web
 from dashboard.auth.signin import csrf_token
 from dashboard.briefs import web as briefs_web
+from dashboard.urging import web as urging_web
 from dashboard.i18n import t
 from warehouse.snapshots import NoSnapshot, Reader
 
@@ -109,6 +110,7 @@ def create_app(settings, reader: Reader | None = None, pages: str = "layouts") -
     navigation.register_callbacks(app)
     navigation.register_routes(app.server)
     briefs_web.register_routes(app.server)
+    urging_web.register_routes(app.server)
     live.register_routes(app.server)
     exports.register_routes(app.server)
     api.register_routes(app.server)

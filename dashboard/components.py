@@ -10,7 +10,6 @@ from typing import NoReturn
 
 import dash
 import dash_mantine_components as dmc
-import flask
 from dash import dcc, html
 from dash._utils import to_json
 from werkzeug.exceptions import BadRequest
@@ -21,6 +20,7 @@ from dashboard.context import cached
 from dashboard.i18n import catalogue, t
 from dashboard.state import STRUCTURES, View, from_query
 from warehouse.domain import UNIT_KINDS
+from warehouse.registry import REGISTRY
 from warehouse.snapshots import NoSnapshot
 
 log = logging.getLogger(__name__)
@@ -54,13 +54,25 @@ def kpi_card(metric_name: str, title: str, value: str, detail, description: str,
 
 
 def change_line(name: str, period, current, language: str, *, points: bool, **options) -> str:
-    """The change of a metric's value against the previous period of the same length, in
-    words and a glyph: "▲ tăng 1,3 điểm % so với kỳ trước" (points for rates, counts else)."""
+    """The change of a metric's value against its comparison period (DOMAIN.md: cùng kỳ for
+    a calendar-aligned period), in words and a glyph, naming that period: "▲ tăng 1,3 điểm %
+    so với cùng kỳ (01/11/2026 – 02/11/2026)" (points for rates, counts else)."""
     before = data.total(name, period.previous(), **options)["value"]
     if current is None or before is None:
         return fmt.change(None, language)
     delta = (current - before) * (100 if points else 1)
-    return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + t("period.previous", language)
+    return fmt.change(delta, language, points=points, digits=1 if points else 0) + " " + fmt.comparison(period, language)
+
+
+def detail_with_sample(detail, row: dict, name: str, language: str):
+    """A card's detail, with "ít số liệu (n = 7)" below it when the rate rests on fewer
+    records than the minimum: shown, never judged (DOMAIN.md, Small samples)."""
+    if not row.get("small_sample"):
+        return detail
+    note = html.Div(t("sample.small", language, n=fmt.count(row.get("denominator"), language)),
+                    className="sample-small", id=f"kpi-{name}-sample",
+                    title=t("sample.small.title", language, minimum=data.minimum(name)))
+    return [detail, note]
 
 
 def notice(text, kind: str = "info") -> dmc.Alert:
@@ -207,10 +219,12 @@ def filter_bar(view: View, path: str, language: str, controls=("period", "kind",
     if "period" in controls:
         presets = [dcc.Link(t(f"period.{key}", language), href=view.href(path, period=preset(today)),
                             className="chip" + (" active" if preset(today) == view.period else ""))
-                   for key, preset in periods.PRESETS.items()]
+                   for key, preset in ((k, periods.PRESETS[k]) for k in periods.CHIPS)]
         picker = dcc.DatePickerRange(
             id="period-range", start_date=view.period.start, end_date=view.period.end,
+            # Monday first; month and weekday names from assets/datepicker-vi.js ("Tháng 12", T2 … CN)
             display_format="DD/MM/YYYY", first_day_of_week=1, minimum_nights=0,
+            month_format="MMMM/YYYY" if language == "vi" else "MMMM YYYY",
             max_date_allowed=today, start_date_placeholder_text=t("period.from", language),
             end_date_placeholder_text=t("period.to", language), className="period-range")
         shown = dcc.Store(id="period-shown", data=[view.period.start.isoformat(), view.period.end.isoformat()])
@@ -298,7 +312,7 @@ def screen(render=None, *, cache: bool = True):
             name = dash.page_registry[render.__module__]["name"]
             if (no := refusal(name, language)) is not None:
                 return no
-            flask.g.opscenter_page = (name, query)
+            context.enter_page(name, query)
             who = context.principal()
             today = context.today()
             build = lambda: render(from_query(query, today), language)  # noqa: E731
@@ -322,7 +336,7 @@ def screen(render=None, *, cache: bool = True):
 def current_page() -> tuple[str, dict] | None:
     """The screen being built and its URL query (set by ``screen``), for the links that
     download its tables and charts; None outside a screen (the wall, the weekly brief)."""
-    return flask.g.get("opscenter_page") if flask.has_app_context() else None
+    return context.current_page()
 
 
 def table(columns: list[tuple[str, bool]], rows: list[list], table_id: str) -> html.Table:
@@ -330,15 +344,26 @@ def table(columns: list[tuple[str, bool]], rows: list[list], table_id: str) -> h
     A cell that is already a ``Td``/``Th`` is kept as it is (e.g. a row header)."""
     head = html.Thead(html.Tr([html.Th(label, scope="col", className="num" if numeric else None)
                                for label, numeric in columns]))
+    # each cell carries its column's header, which a phone writes before it (a row becomes a card)
     body = html.Tbody([html.Tr([cell if isinstance(cell, (html.Td, html.Th)) else
-                                html.Td(cell, className="num" if numeric else None)
-                                for cell, (_, numeric) in zip(row, columns)]) for row in rows])
+                                html.Td(cell, className="num" if numeric else None, **{"data-label": label})
+                                for cell, (label, numeric) in zip(row, columns)]) for row in rows])
     return html.Table([head, body], className="data-table", id=table_id)
 
 
-def status_legend(language: str, good: float = theme.THRESHOLDS["rate"][0],
-                  watch: float = theme.THRESHOLDS["rate"][1], sign: str = "≥") -> str:
-    """What the glyphs on the marks mean, e.g. "✓ Đạt ≥ 95,0% · ! Cần chú ý ≥ 85,0% · ✗ Chậm"."""
-    return " · ".join([f"{theme.status_text('good', language)} {sign} {fmt.percent(good, language)}",
-                       f"{theme.status_text('warn', language)} {sign} {fmt.percent(watch, language)}",
+def status_legend(language: str, name: str) -> str:
+    """The metric's status rule in words, "✓ Đạt ≥ 95,0% · ! Cần chú ý ≥ 85,0% · ✗ Chậm", with
+    the thresholds the data in use was published with."""
+    rule = REGISTRY[name].status
+    limits = data.thresholds(name)
+    sign = "≤" if rule.lower_is_better else "≥"
+    if rule.on == "gap_pp":
+        write = lambda v: fmt.points_change(v, language) + " " + t("unit.pp", language)  # noqa: E731
+    elif rule.scale in ("count", "score"):
+        write = lambda v: fmt.decimal(v, language, 0)  # noqa: E731
+    else:
+        write = lambda v: fmt.percent(v, language)  # noqa: E731
+    per_unit = " " + t("status.per_unit", language) if rule.per_unit else ""
+    return " · ".join([f"{theme.status_text('good', language)} {sign} {write(limits['good'])}",
+                       f"{theme.status_text('warn', language)} {sign} {write(limits['watch'])}{per_unit}",
                        theme.status_text("bad", language)])

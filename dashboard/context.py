@@ -24,7 +24,7 @@ from appdb.engine import open_db
 from dashboard import cache as screen_cache
 from dashboard.auth.roles import Principal
 from dashboard.i18n import LANGUAGES
-from warehouse import reference
+from warehouse import indicators, reference
 from warehouse.scope import Scope
 from warehouse.snapshots import LOCAL_TZ, NoSnapshot, Reader
 
@@ -62,8 +62,13 @@ def now() -> datetime:
 
 
 def today() -> date:
-    """The reporting day: the demo's last day when set, else today in Vietnam."""
-    return settings().reporting_day()
+    """The data date (DOMAIN.md): the last day the published data covers, where "this
+    month" and every preset period end; the reporting day (the demo's last day, else today
+    in Vietnam) when nothing is published yet."""
+    try:
+        return indicators.data_day(reader(), settings().reporting_day())
+    except NoSnapshot:
+        return settings().reporting_day()
 
 
 def language() -> str:
@@ -168,6 +173,15 @@ def _resolve(who: Principal) -> Scope:
             scopes.clear()
         scopes[(version, codes)] = Scope.of(reference.units(reader()), codes)
     return scopes[(version, codes)]
+
+
+def enter_page(name: str, query: dict) -> None:
+    """The screen this request builds, and its URL query (``components.screen`` sets it)."""
+    flask.g.opscenter_page = (name, query)
+
+
+def current_page() -> tuple[str, dict] | None:
+    return flask.g.get("opscenter_page") if flask.has_app_context() else None
 
 
 def memo(name: str, compute: Callable[[], T]) -> T:

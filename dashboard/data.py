@@ -28,6 +28,19 @@ def metric(name: str, period: Period, *, as_of: date | None = None, by=(), **opt
                                                   reader=context.reader(), cache=cached, **options))
 
 
+def thresholds(name: str) -> dict[str, float]:
+    """The ``good`` and ``watch`` limits of a metric's status rule, as published with the
+    data in use (for legends and alert texts; the status itself comes with each row)."""
+    scale = REGISTRY[name].status.scale
+    return cached("thresholds", {"scale": scale}, lambda: published.read(context.reader())[f"threshold.{scale}"])
+
+
+def minimum(name: str) -> int | None:
+    """The minimum sample of a metric's rate (None: it has none)."""
+    sample = REGISTRY[name].family.sample if REGISTRY[name].family else None
+    return None if sample is None else int(cached("minimum", {}, lambda: published.minimum(context.reader()))[sample])
+
+
 def ranking_weights() -> dict[str, float]:
     """The ranking's weights, as the snapshot in use was published with them."""
     return cached("ranking_weights", {}, lambda: published.weights(context.reader()))
@@ -38,6 +51,14 @@ def total(name: str, period: Period, *, as_of: date | None = None, **options) ->
     row = metric(name, period, as_of=as_of, **options).iloc[0]
     return {key: (None if pd.isna(row[key]) else row[key].item() if hasattr(row[key], "item") else row[key])
             for key in row.index if key != "unit_code"}
+
+
+def reported_months(frame: pd.DataFrame) -> pd.DataFrame:
+    """The months of a budget metric cut by month that have a report of their own: a month
+    whose latest report is older than its first day would repeat the month before, a flat
+    line that looks like spending stopped (the current month before its report, above all)."""
+    starts = pd.to_datetime(frame["month"] + "-01").dt.date
+    return frame[[to is not None and not pd.isna(to) and to >= start for to, start in zip(frame["data_to"], starts)]]
 
 
 def government_overdue(by_source: pd.DataFrame) -> int:
@@ -116,6 +137,42 @@ def overdue(kind: str, as_of: date, *, unit: str | None = None, unit_kind: str |
     return cached("list", params, lambda: read(as_of, reader=context.reader(), scope=context.scope(),
                                                unit=unit, kind=unit_kind, limit=limit, offset=offset,
                                                sort=sort, filters=filters))
+
+
+def due_soon_days() -> int:
+    """N of "due soon" (config/urging.toml), as the snapshot in use was published with it."""
+    return cached("urging_settings", {}, lambda: published.urging(context.reader()))["due_soon_working_days"]
+
+
+def task_list(as_of: date, *, unit: str | None = None, unit_kind: str | None = None, limit: int, offset: int = 0,
+              filters: dict | None = None) -> pd.DataFrame:
+    """One page of the office's task list (state, working days overdue or left, leader,
+    coordinating units) within the principal's scope: drill-down, for roles that hold it."""
+    context.require("drill")
+    params = {"as_of": as_of, "unit": unit, "unit_kind": unit_kind, "limit": limit, "offset": offset,
+              "filters": filters or {}}
+    return cached("task_list", params, lambda: lists.tasks(
+        as_of, reader=context.reader(), scope=context.scope(), due_soon_days=due_soon_days(), unit=unit,
+        kind=unit_kind, limit=limit, offset=offset, filters=filters))
+
+
+def supervising_leaders() -> list[str]:
+    return cached("leaders", {}, lambda: lists.supervising_leaders(reader=context.reader(), scope=context.scope()))
+
+
+def record_url(dataset: str) -> str | None:
+    """The address pattern of a record in its source system (``record_url`` of
+    config/sources.toml), for lists to link to; None when no source gives one."""
+    def read():
+        from pipelines.sources.config import SourceConfigError, record_urls
+        try:
+            return record_urls(context.settings())
+        except SourceConfigError:
+            return {}
+    shared = context.state()
+    if "record_urls" not in shared:
+        shared["record_urls"] = read()
+    return shared["record_urls"].get(dataset)
 
 
 def stale_sources() -> list[dict]:

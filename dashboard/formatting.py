@@ -106,3 +106,25 @@ def month(label: str, language: str = "vi") -> str:
     if language == "vi":
         return f"T{number:02d}/{year}"
     return format_date(date(year, number, 1), "MMM yyyy", locale=LOCALES[language])
+
+
+def comparison(period, language: str = "vi") -> str:
+    """What a change is measured against (DOMAIN.md, comparison period): "so với cùng kỳ
+    (01/11/2026 – 02/11/2026)" for a calendar-aligned period, "so với 7 ngày trước đó (…)"
+    for any other."""
+    before = period.previous()
+    span = f"{day(before.start, language)} – {day(before.end, language)}"
+    if period.aligned_to():
+        return t("period.same_span", language, span=span)
+    return t("period.before", language, days=count(before.days, language), span=span)
+
+
+def reported(row: dict, language: str = "vi") -> str:
+    """The report dates a budget figure rests on: "Số liệu đến ngày 31/10/2026", or the
+    first and last when its lines reported on different days (DOMAIN.md, Budget)."""
+    first, last = row.get("data_from"), row.get("data_to")
+    if last is None or (not isinstance(last, date) and pd.isna(last)):
+        return ""
+    if first is None or first == last:
+        return t("budget.reported", language, day=day(last, language))
+    return t("budget.reported_span", language, first=day(first, language), last=day(last, language))

@@ -26,12 +26,20 @@ def this_year(today: date) -> Period:
     return Period(date(today.year, 1, 1), today)
 
 
+def rolling_30d(today: date) -> Period:
+    """The 30 days ending on the data date: a wall's default, never a one-day "month"."""
+    return Period(today - timedelta(days=29), today)
+
+
 PRESETS = {
+    "rolling_30d": rolling_30d,
     "this_month": this_month,
     "last_month": last_month,
+    "last_full_month": last_month,
     "this_quarter": this_quarter,
     "this_year": this_year,
 }
+CHIPS = ("this_month", "last_month", "rolling_30d", "this_quarter", "this_year")  # on the desk's filter bar
 
 
 def months_back(end: date, count: int) -> Period:

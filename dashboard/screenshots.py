@@ -3,7 +3,9 @@
 Serves the embedded default (``python app.py``, without the scheduler so the figures hold
 still) on a free port, opens each screen of its accounts' menus (the page registry's, as
 the app shows them) in Debian's Chromium at 1920×1080 (full page),
-each wall slide at 1920×1080 and 3840×2160, and the overview in English; writes them to
+each wall slide at 1920×1080 and 3840×2160 (named by slide), the province map of the
+overview, the overview on a phone (390×844, full page) and a laptop (1366×768, the first
+screen), /tasks on a phone, and the overview in English; writes them to
 ``<data dir>/screenshots/``. ``make screenshots`` runs it.
 
 It signs in as its own accounts (``screenshots``, an analyst, and ``screenshots-admin``),
@@ -120,11 +122,26 @@ def main() -> int:
                 for number in range(wall.locator(".wall-slide").count()):
                     wall.evaluate("n => document.querySelectorAll('.wall-slide').forEach("
                                   "(s, i) => s.classList.toggle('active', i === n))", number)
-                    wall.wait_for_timeout(800)
-                    target = out / f"wall-{number}-{width}x{height}.png"
+                    wall.wait_for_timeout(1200)  # a chart drawn while hidden takes its size now
+                    screen = wall.get_attribute(f"#wall-slide-{number}", "data-screen")
+                    target = out / f"wall-{number}-{screen}-{width}x{height}.png"
                     wall.screenshot(path=str(target))
                     print(target)
                 wall.close()
+            page.goto(base + "/")
+            page.wait_for_selector("#panel-overview-map .main-svg", timeout=60_000)
+            page.wait_for_timeout(1000)
+            page.locator("#panel-overview-map").screenshot(path=str(out / "map-overview.png"))
+            print(out / "map-overview.png")
+            for name, viewport, full in (("phone", {"width": 390, "height": 844}, True),
+                                         ("laptop", {"width": 1366, "height": 768}, False)):
+                small = _sign_in(browser, base, "screenshots", password, viewport=viewport,
+                                 **({"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+                                    if name == "phone" else {}))
+                _shoot(small, base + "/", out / f"overview-{name}.png", full_page=full)
+                if name == "phone":
+                    _shoot(small, base + "/tasks", out / "tasks-phone.png")
+                small.close()
             page.goto(base + "/language/en?next=/")
             _shoot(page, base + "/", out / "overview-en.png")
             page.goto(base + "/language/vi?next=/")

@@ -9,10 +9,12 @@ from datetime import date
 from urllib.parse import urlencode
 
 from dashboard import periods
-from warehouse.domain import UNIT_KINDS
+from warehouse.domain import TASK_SOURCES, UNIT_KINDS
 from warehouse.metrics import Period
 
 STRUCTURES = ("current", "historical")
+TASK_LIST_STATES = ("overdue", "due_soon", "on_track", "done")  # the task list's filter (warehouse.lists)
+_NAME = re.compile(r"^[^\x00-\x1f\x7f]{1,120}$")
 _CODE = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 _WORD = re.compile(r"^[a-z_]{1,32}$")
 
@@ -25,6 +27,10 @@ class View:
     field: str | None = None
     unit: str | None = None
     via: str | None = None  # the screen a drill-down came from
+    source: str | None = None  # the task list's filters: who assigned,
+    state: str | None = None  # the state as of the period's end,
+    leader: str | None = None  # the supervising leader,
+    page: int = 1  # and its page
     problems: tuple[tuple[str, str], ...] = ()  # (parameter, refused value)
 
     def params(self, **changes) -> dict[str, str]:
@@ -33,7 +39,8 @@ class View:
         period = changes.get("period", self.period)
         values = {"from": period.start.isoformat(), "to": period.end.isoformat(),
                   "kind": view.kind, "structure": None if view.structure == "current" else view.structure,
-                  "field": view.field, "unit": view.unit, "via": view.via}
+                  "field": view.field, "unit": view.unit, "via": view.via, "source": view.source,
+                  "state": view.state, "leader": view.leader, "page": str(view.page) if view.page > 1 else None}
         return {k: v for k, v in values.items() if v is not None}
 
     def href(self, path: str, **changes) -> str:
@@ -69,5 +76,9 @@ def from_query(query: dict, today: date) -> View:
         field=_choice(query, "field", lambda v: bool(_WORD.match(v)), problems),
         unit=_choice(query, "unit", is_code, problems),
         via=_choice(query, "via", lambda v: bool(_WORD.match(v)), problems),
+        source=_choice(query, "source", TASK_SOURCES, problems),
+        state=_choice(query, "state", TASK_LIST_STATES, problems),
+        leader=_choice(query, "leader", lambda v: bool(_NAME.match(v)), problems),
+        page=int(_choice(query, "page", lambda v: v.isdigit() and 1 <= int(v) <= 100_000, problems) or 1),
         problems=tuple(problems),
     )

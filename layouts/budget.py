@@ -58,8 +58,9 @@ def _card(key: str, row: dict | None, view: View, language: str):
         html.Div(t("budget.card.target", language, target=fmt.percent(row["target"], language),
                    gap=fmt.points_change(row["gap_pp"], language)), id=f"budget-{key}-gap"),
     ]
+    detail.append(html.Div(fmt.reported(row, language), id=f"budget-{key}-reported", className="muted"))
     return ui.kpi_card(f"budget-{key}", title, fmt.percent(row["value"], language), detail,
-                       metric.description(language), level=theme.status(row["gap_pp"], "gap_pp"))
+                       metric.description(language), level=theme.level(row["status"]))
 
 
 def _cards(view: View, year: Period, language: str) -> list:
@@ -82,7 +83,8 @@ def _curve_frame(frame: pd.DataFrame, language: str) -> pd.DataFrame:
     })
     out["value_text"] = [
         fmt.percent(v, language) + ("" if _missing(g) else " (" + _gap_text(g, language) + ")")
-        for v, g in zip(frame["value"], frame["gap_pp"])]
+        + ("" if to is None or pd.isna(to) else " · " + t("budget.reported", language, day=fmt.day(to, language)))
+        for v, g, to in zip(frame["value"], frame["gap_pp"], frame["data_to"])]
     out["target_text"] = out["target"].map(lambda v: fmt.percent(v, language))
     return out
 
@@ -92,19 +94,21 @@ def _total_curve(view: View, year: Period, language: str):
     months = data.metric(METRIC, year, by=("month",), **_options(view))
     if not (months["denominator"] > 0).any():
         return ui.empty_section(title, t("budget.no_plan", language, year=year.end.year), "budget-curve")
+    months = data.reported_months(months)
     frame = _curve_frame(months, language)
     fig = figures.trend(frame, "month", [
         ("value", t("budget.line.disbursed", language), "value_text"),
         ("target", t("budget.line.target", language), "target_text"),
     ], language, dashed=("target",), height=340)
+    last = months["data_to"].iloc[-1] if len(months) else None
     return ui.section(title, figures.graph(fig, "budget-curve"), name="budget-curve",
-                      note=t("budget.curve.note", language, date=fmt.day(year.end, language)))
+                      note=t("budget.curve.note", language, date=fmt.day(last, language) if last else fmt.NO_DATA))
 
 
 def _category_curve(view: View, year: Period, language: str):
     title = t("budget.categories.title", language)
     months = data.metric(METRIC, year, by=("month", "category"), **_options(view))
-    months = months[months["denominator"] > 0]
+    months = data.reported_months(months[months["denominator"] > 0])
     if months.empty:
         return ui.empty_section(title, t("budget.no_plan", language, year=year.end.year), "budget-categories")
     labels = [m for m in dict.fromkeys(months["month"])]
@@ -149,7 +153,8 @@ def units_sheet(view: View, language: str) -> exports.Sheet:
         language, ("unit", "rankings.col.unit"), ("unit_code", "exports.col.unit_code"),
         ("denominator", "exports.col.plan", "money"), ("numerator", "exports.col.disbursed", "money"),
         ("value", "budget.line.disbursed", "percent"), ("target", "budget.line.target", "percent"),
-        ("gap_pp", "exports.col.gap", "decimal"),
+        ("gap_pp", "exports.col.gap", "decimal"), ("data_from", "exports.col.data_from", "date"),
+        ("data_to", "exports.col.data_to", "date"),
     ), rows.reset_index(drop=True), notes=(t("exports.year_to_date", language, year=year.end.year,
                                               day=fmt.day(year.end, language)),))
 
@@ -158,7 +163,7 @@ def unit_rows(view: View, language: str) -> pd.DataFrame:
     """The bars of ``units_sheet``: one per unit, with the values written on them."""
     rows = []
     for row in units_sheet(view, language).rows.itertuples():
-        status = theme.status(row.gap_pp, "gap_pp")
+        status = theme.level(row.status)
         rows.append({
             "unit_code": row.unit_code,
             "label": row.unit,

@@ -74,14 +74,20 @@ def duration(minutes: float, language: str) -> str:
     return t(f"data_status.span.minute{plural}", language, n=fmt.count(minutes, language))
 
 
-def _watermark(value, language: str) -> str:
-    """A watermark as the source gave it; a date-time one in the reader's format."""
+def _watermark(value, language: str, now: datetime) -> str:
+    """A watermark as the source gave it, by the source's own clock; a date-time one in the
+    reader's format, with a warning when it is later than ``now`` (aware), so a source's
+    clock or records stamped ahead of time are not shown as if they were fresh."""
     if value in (None, ""):
         return fmt.NO_DATA
     try:
-        return fmt.moment(datetime.fromisoformat(str(value)), language)
+        moment = datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
+    written = fmt.moment(moment, language)
+    if moment > (now if moment.tzinfo else now.replace(tzinfo=None)):
+        written += " " + t("data_status.watermark.future", language)
+    return written
 
 
 def _source_label(source: str) -> str:
@@ -124,13 +130,14 @@ SOURCE_KEYS = ("source_name", "dataset_name", "level", "words", "stale", "last_r
 @exports.table("data-sources", screen="data", filters=())
 def sources_sheet(view: View, language: str) -> exports.Sheet:
     """Each source's freshness, last run and success, limit, watermark and last error, as now."""
-    now = context.now().replace(tzinfo=None)
+    clock = context.now()
+    now = clock.replace(tzinfo=None)
     rows = pd.DataFrame([{
         **source, "dataset_name": dataset_label(source.get("dataset"), language),
         **dict(zip(("level", "words"), freshness_status(source, now, language))),
         "run_status": run_status(source["last_status"], language) if source.get("last_status") else None,
         "limit": duration(source.get("freshness_minutes") or 0, language),
-        "watermark_text": _watermark(source.get("watermark"), language),
+        "watermark_text": _watermark(source.get("watermark"), language, clock),
     } for source in _sources(now)], columns=SOURCE_KEYS)
     label = lambda key: t(f"data_status.col.{key}", language)  # noqa: E731
     column = exports.Column

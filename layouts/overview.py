@@ -6,12 +6,10 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import components as ui, data, figures, formatting as fmt, periods, screens, theme
+from dashboard import alerts as attention, components as ui, data, figures, formatting as fmt, periods, screens, theme, tilemap
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY
-
-LATE_UNIT_THRESHOLD = theme.THRESHOLDS["rate"][1]
 
 
 def _options(view: View) -> dict:
@@ -32,29 +30,31 @@ def _cards(view: View, language: str) -> list:
 
     return [
         card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
-             t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
-               denominator=fmt.count(on_time["denominator"], language))
+             ui.detail_with_sample(t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
+                                     denominator=fmt.count(on_time["denominator"], language)),
+                                   on_time, "dossier_on_time_rate", language)
              if on_time["denominator"] else t("kpi.no_data", language),
              change=ui.change_line("dossier_on_time_rate", view.period, on_time["value"], language, points=True, **options),
-             level=theme.status(on_time["value"], "rate"), screen="procedures"),
+             level=theme.level(on_time["status"]), screen="procedures"),
         card("dossier_overdue_open", fmt.count(overdue_open["value"], language),
              t("kpi.overdue_open.detail", language, denominator=fmt.count(overdue_open["denominator"], language),
                date=fmt.day(end, language)),
              change=ui.change_line("dossier_overdue_open", view.period, overdue_open["value"], language, points=False, **options),
-             level=None, screen="procedures"),
+             level=theme.level(overdue_open["status"]), screen="procedures"),
         card("task_overdue", fmt.count(overdue["value"], language),
              t("kpi.overdue.detail", language, date=fmt.day(end, language),
                denominator=fmt.count(overdue["denominator"], language)),
              change=ui.change_line("task_overdue", view.period, overdue["value"], language, points=False, **options),
-             level=None, screen="tasks"),
+             level=theme.level(overdue["status"]), screen="tasks"),
         card("budget_disbursement_rate", fmt.percent(budget["value"], language),
              [html.Div(t("kpi.budget.detail", language, numerator=fmt.billions(budget["numerator"], language),
                          denominator=fmt.billions(budget["denominator"], language), year=end.year,
                          date=fmt.day(end, language))),
               html.Div(t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
-                         gap=fmt.points_change(budget["gap_pp"], language)), id="kpi-budget-target")]
+                         gap=fmt.points_change(budget["gap_pp"], language)), id="kpi-budget-target"),
+              html.Div(fmt.reported(budget, language), id="kpi-budget-reported", className="muted")]
              if budget["denominator"] else t("kpi.no_data", language),
-             change=None, level=theme.status(budget["gap_pp"], "gap_pp"), screen="budget"),
+             change=None, level=theme.level(budget["status"]), screen="budget"),
     ]
 
 
@@ -97,7 +97,7 @@ def _worst(view: View, language: str):
     title = t("overview.worst", language)
     if ranking.empty:
         return ui.section(title, ui.empty(t("overview.no_units", language)), name="worst")
-    worst = ranking.sort_values(["composite", "unit_code"]).head(5)
+    worst = ranking[ranking["rank"].notna()].sort_values(["composite", "unit_code"]).head(5)  # ranked only
     items = [
         html.Li([
             dcc.Link(data.unit_name(row.unit_code, language),
@@ -111,28 +111,23 @@ def _worst(view: View, language: str):
                       note=t("overview.worst.note", language))
 
 
+def _alert(alert: attention.Alert, view: View, language: str) -> html.Li:
+    """One alert: its status, what is wrong, and the units it names, each a link to its screen."""
+    units = [dcc.Link(f"{u.name} — {u.figure}", href=view.href(screens.path("unit"), unit=u.unit_code,
+                                                               via="overview"), className="alert-unit")
+             for u in alert.units]
+    if alert.more:
+        units.append(dcc.Link(t("alerts.more", language, count=alert.more),
+                              href=view.href(screens.path(alert.screen), via="overview"), className="alert-unit"))
+    return html.Li([html.Span(theme.status_text(alert.level, language), className=f"status status-{alert.level}"),
+                    html.Span(alert.text), html.Div(units, className="alert-units") if units else None],
+                   id=f"alert-{alert.key}")
+
+
 def _alerts(view: View, language: str):
-    options = _options(view)
-    alerts = []
-    by_unit = data.metric("dossier_on_time_rate", view.period, by=("unit",), **options)
-    late = int((by_unit["value"] < LATE_UNIT_THRESHOLD).sum())
-    if late:
-        alerts.append(t("overview.alert.late_units", language, count=late,
-                        threshold=fmt.percent(LATE_UNIT_THRESHOLD, language)))
-    on_time = data.total("dossier_on_time_rate", view.period, **options)["value"]
-    before = data.total("dossier_on_time_rate", view.period.previous(), **options)["value"]
-    if on_time is not None and before is not None and (before - on_time) * 100 >= 5:
-        alerts.append(t("overview.alert.on_time_drop", language, value=fmt.decimal((before - on_time) * 100, language)))
-    tasks = data.metric("task_overdue", view.period, by=("source",), as_of=view.period.end, **options)
-    gov = data.government_overdue(tasks)
-    if gov:
-        alerts.append(t("overview.alert.gov_tasks", language, count=fmt.count(gov, language)))
-    gap = data.total("budget_disbursement_rate", view.period, as_of=view.period.end, **options)["gap_pp"]
-    if gap is not None and theme.status(gap, "gap_pp") == "bad":
-        alerts.append(t("overview.alert.budget", language, gap=fmt.decimal(abs(gap), language)))
-    body = (html.Ul([html.Li([html.Span(theme.status_text("warn", language), className="status status-warn"),
-                              html.Span(text)]) for text in alerts], className="alerts", id="overview-alerts")
-            if alerts else ui.empty(t("overview.alerts.none", language), "overview-alerts"))
+    found = attention.current(view, language)
+    body = (html.Ul([_alert(a, view, language) for a in found], className="alerts", id="overview-alerts")
+            if found else ui.empty(t("overview.alerts.none", language), "overview-alerts"))
     return ui.section(t("overview.alerts", language), body, name="alerts")
 
 
@@ -142,6 +137,7 @@ def layout(view: View, language: str):
     return ui.page(view, "overview", language, [
         html.Div(_cards(view, language), className="kpi-grid"),
         html.Div([_alerts(view, language), _worst(view, language)], className="grid-2"),
+        html.Div(tilemap.panels(view, "overview", language), className="grid-2 map-grid"),
         html.Div(_trends(view, language), className="grid-2"),
     ])
 

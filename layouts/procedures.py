@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import html
 
-from dashboard import components as ui, data, exports, figures, formatting as fmt, periods, screens, theme
+from dashboard import components as ui, data, exports, figures, formatting as fmt, periods, screens, theme, tilemap
 from dashboard.i18n import t
 from dashboard.state import View
 from warehouse.metrics import REGISTRY, Period
@@ -47,21 +47,14 @@ def _total(name: str, period: Period, view: View) -> dict:
         return data.total(name, period, **_options(view))
     frame = _cut(name, period, view)
     if frame.empty:
-        return {"value": None, "numerator": 0, "denominator": 0}
+        return {"value": None, "numerator": 0, "denominator": 0, "status": None, "small_sample": False}
     row = frame.iloc[0]
     return {key: (None if pd.isna(row[key]) else row[key].item() if hasattr(row[key], "item") else row[key])
-            for key in ("value", "numerator", "denominator")}
+            for key in ("value", "numerator", "denominator", "status", "small_sample")}
 
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def online_status(rate) -> str:
-    """Full Decision 766 points at the threshold: on track; from half of it: watch."""
-    if _missing(rate):
-        return "none"
-    return "good" if rate >= ONLINE_FULL else "warn" if rate >= ONLINE_FULL / 2 else "bad"
 
 
 def _unit_href(view: View, code: str, period: Period | None = None) -> str:
@@ -101,14 +94,14 @@ def _cards(view: View, language: str) -> html.Div:
         card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
              t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
                denominator=fmt.count(on_time["denominator"], language)) if on_time["denominator"] else no_data,
-             theme.status(on_time["value"], "rate")),
+             theme.level(on_time["status"])),
         card("dossier_online_rate", fmt.percent(online["value"], language),
              t("procedures.online.detail", language, numerator=fmt.count(online["numerator"], language),
                denominator=fmt.count(online["denominator"], language)) if online["denominator"] else no_data,
-             online_status(online["value"])),
+             theme.level(online["status"])),
         card("dossier_overdue_open", fmt.count(overdue["value"] or 0, language),
              t("kpi.overdue_open.detail", language, denominator=fmt.count(overdue["denominator"], language),
-               date=fmt.day(view.period.end, language))),
+               date=fmt.day(view.period.end, language)), theme.level(overdue["status"])),
         ui.kpi_card("d766_points", t("procedures.d766.card", language),
                     t("procedures.d766.of", language, value=fmt.decimal(got, language),
                       maximum=fmt.decimal(maximum, language, 0))
@@ -121,10 +114,11 @@ def _cards(view: View, language: str) -> html.Div:
 
 # -- by unit ---------------------------------------------------------------------------
 
-def unit_rate_rows(frame: pd.DataFrame, view: View, status, language: str) -> pd.DataFrame:
-    """Rows for ``figures.unit_bars``: the ``TOP`` worst rates first, units without data left out."""
-    frame = frame[frame["denominator"] > 0].sort_values(["value", "unit_code"]).head(TOP)
-    levels = [status(value) for value in frame["value"]]
+def unit_rate_rows(frame: pd.DataFrame, view: View, language: str) -> pd.DataFrame:
+    """Rows for ``figures.unit_bars``: the ``TOP`` worst rates first, units without data or
+    with too few records left out (never listed among the lowest: DOMAIN.md, Small samples)."""
+    frame = frame[(frame["denominator"] > 0) & ~frame["small_sample"]].sort_values(["value", "unit_code"]).head(TOP)
+    levels = [theme.level(status) for status in frame["status"]]
     return pd.DataFrame({
         "label": [data.unit_name(code, language) for code in frame["unit_code"]],
         "value": frame["value"].to_numpy(),
@@ -144,22 +138,23 @@ def _rate_figure(rows: pd.DataFrame, language: str) -> go.Figure:
 
 def _unit_rates(view: View, language: str) -> html.Div:
     panels = []
-    for name, status in (("dossier_on_time_rate", lambda v: theme.status(v, "rate")),
-                         ("dossier_online_rate", online_status)):
+    for name in ("dossier_on_time_rate", "dossier_online_rate"):
         short = name.removeprefix("dossier_").removesuffix("_rate")
         title = t(f"procedures.unit.{short}", language)
         frame = _cut(name, view.period, view, ("unit",))
-        units = int((frame["denominator"] > 0).sum())
+        units = int(((frame["denominator"] > 0) & ~frame["small_sample"]).sum())
+        few = int(frame["small_sample"].sum())
         if not units:
-            panels.append(ui.empty_section(title, _no_dossiers(view, language), f"procedures-unit-{short}"))
+            reason = (t("procedures.unit.all_few", language, count=few, minimum=data.minimum(name)) if few
+                      else _no_dossiers(view, language))
+            panels.append(ui.empty_section(title, reason, f"procedures-unit-{short}"))
             continue
-        rows = unit_rate_rows(frame, view, status, language)
+        rows = unit_rate_rows(frame, view, language)
         note = " ".join([t("procedures.unit.note", language, shown=min(TOP, units), units=units),
-                         _scope_note(view, language),
-                         ui.status_legend(language, ONLINE_FULL, ONLINE_FULL / 2)
-                         + " " + t("procedures.unit.online.threshold", language,
-                                                       threshold=fmt.percent(ONLINE_FULL, language))
-                         if short == "online" else ui.status_legend(language)])
+                         t("procedures.unit.few", language, count=few, minimum=data.minimum(name)) if few else "",
+                         _scope_note(view, language), ui.status_legend(language, name),
+                         t("procedures.unit.online.threshold", language, threshold=fmt.percent(ONLINE_FULL, language))
+                         if short == "online" else ""]).strip()
         panels.append(ui.section(title, figures.graph(_rate_figure(rows, language), f"procedures-unit-{short}",
                                                       drill=True),
                                  name=f"procedures-unit-{short}", note=note))
@@ -328,12 +323,12 @@ def _procedures(view: View, language: str):
     columns = sheet.headers("procedure_code", "field", "handled", "on_time", "late", "overdue_open", "rate")
     cells = [[html.Span([html.B(row.procedure_code), " · ", row.name]), row.field or fmt.NO_DATA,
               *[written[key][number] for key in ("handled", "on_time", "late", "overdue_open")],
-              f"{theme.STATUS_GLYPH[theme.status(row.rate, 'rate')]} {written['rate'][number]}"]
+              f"{theme.STATUS_GLYPH[theme.level(row.status)]} {written['rate'][number]}"]
              for number, row in enumerate(sheet.rows.itertuples())]
     return ui.section(title, ui.table(columns, cells, "procedures-procedure-table"),
                       exports.links("procedures-procedure"), name="procedures-procedure",
                       note=" ".join([t("procedures.procedure.note", language, top=TOP), _scope_note(view, language),
-                                     ui.status_legend(language)]))
+                                     ui.status_legend(language, "dossier_on_time_rate")]))
 
 
 # -- overdue open by unit --------------------------------------------------------------
@@ -346,8 +341,7 @@ def _overdue(view: View, language: str):
         return ui.empty_section(title, t("procedures.overdue.none", language, date=fmt.day(view.period.end, language)),
                                 "procedures-overdue")
     top = frame.sort_values(["value", "unit_code"], ascending=[False, True]).head(TOP)
-    share = top["numerator"] / top["denominator"].where(top["denominator"] > 0)
-    levels = [theme.status(None if pd.isna(s) else 1 - s, "rate") for s in share]
+    levels = [theme.level(status) for status in top["status"]]
     rows = pd.DataFrame({
         "label": [data.unit_name(c, language) for c in top["unit_code"]],
         "value": top["value"].to_numpy(),
@@ -360,8 +354,7 @@ def _overdue(view: View, language: str):
     return ui.section(title, figures.graph(fig, "procedures-overdue", drill=True), name="procedures-overdue",
                       note=" ".join([t("procedures.overdue.note", language, shown=len(top), units=len(frame)),
                                      _scope_note(view, language),
-                                     ui.status_legend(language, 1 - theme.THRESHOLDS["rate"][0],
-                                                   1 - theme.THRESHOLDS["rate"][1], "≤")]))
+                                     ui.status_legend(language, "dossier_overdue_open")]))
 
 
 @ui.screen
@@ -370,6 +363,7 @@ def layout(view: View, language: str):
     return ui.page(view, SCREEN, language, [
         _cards(view, language),
         _unit_rates(view, language),
+        html.Div(tilemap.panels(view, SCREEN, language), className="grid-2 map-grid"),
         html.Div([_fields(view, language), _d766(view, language)], className="grid-2"),
         _heatmap(view, language),
         html.Div([_procedures(view, language), _overdue(view, language)], className="grid-2"),

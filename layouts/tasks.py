@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from dashboard import components as ui, data, exports, figures, formatting as fmt, screens, theme
+from dashboard import components as ui, context, data, exports, figures, formatting as fmt, screens, theme
 from dashboard.i18n import t
-from dashboard.state import View
+from dashboard.state import TASK_LIST_STATES, View
 from warehouse.domain import TASK_SOURCES, TASK_STATES
 from warehouse.metrics import REGISTRY
 
@@ -25,16 +25,10 @@ STATE_MARKS = {
 }
 TOP_UNITS = 15
 TOP_TASKS = 20
-GOOD, WATCH = (1 - limit for limit in theme.THRESHOLDS["rate"])  # overdue rate: at most 5% / 15%
 
 
 def _options(view: View) -> dict:
     return {"kind": view.kind, "structure": view.structure, "as_of": view.period.end}
-
-
-def overdue_level(rate) -> str:
-    """The overdue rate's status: lower is better, on the on-time thresholds' scale."""
-    return theme.status(None if rate is None or pd.isna(rate) else 1 - rate, "rate")
 
 
 def source_label(source: str, language: str) -> str:
@@ -78,7 +72,7 @@ def _cards(view: View, language: str) -> html.Div:
     return html.Div([
         card("task_overdue", fmt.count(overdue["value"], language),
              t("kpi.overdue.detail", language, date=end, denominator=fmt.count(overdue["denominator"], language)),
-             level=overdue_level(rate["value"])),
+             level=theme.level(overdue["status"])),
         card("task_overdue_rate", fmt.percent(rate["value"], language), [
             html.Div(t("tasks.overdue_rate.detail", language, numerator=fmt.count(rate["numerator"], language),
                        denominator=fmt.count(rate["denominator"], language))
@@ -86,14 +80,14 @@ def _cards(view: View, language: str) -> html.Div:
             html.Div(t("tasks.overdue_rate.share", language, share=fmt.percent(share, language),
                        numerator=fmt.count(overdue["numerator"], language),
                        denominator=fmt.count(overdue["denominator"], language)), id="tasks-overdue-share"),
-        ], level=overdue_level(rate["value"]), title=t("tasks.overdue_rate.title", language)),
+        ], level=theme.level(rate["status"]), title=t("tasks.overdue_rate.title", language)),
         card("task_on_time_rate", fmt.percent(on_time["value"], language),
              t("tasks.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
                denominator=fmt.count(on_time["denominator"], language)) if on_time["denominator"] else no_data,
-             level=theme.status(on_time["value"], "rate")),
+             level=theme.level(on_time["status"])),
         card("task_no_deadline", fmt.count(undated["value"], language),
              t("tasks.no_deadline.detail", language, date=end,
-               denominator=fmt.count(undated["denominator"], language))),
+               denominator=fmt.count(undated["denominator"], language)), level=theme.level(undated["status"])),
     ], className="kpi-grid")
 
 
@@ -113,8 +107,19 @@ def sources_sheet(view: View, language: str) -> exports.Sheet:
                          notes=exports.as_of(view.period.end, language))
 
 
-def _source_figure(frame: pd.DataFrame, language: str) -> go.Figure:
+# a state of the chart -> the task list's filter (done on time and late are both "done")
+LIST_STATE = {"done_on_time": "done", "done_late": "done", "open_on_track": "on_track", "open_overdue": "overdue"}
+WORKLIST_ROWS = 50
+
+
+def worklist_href(view: View, screen: str = SCREEN, **filters) -> str:
+    """The task list of ``screen`` filtered so (source, state, unit, leader), first page."""
+    return view.href(screens.path(screen), page=1, **filters)
+
+
+def _source_figure(frame: pd.DataFrame, language: str, view: View | None = None) -> go.Figure:
     labels = list(frame["source"])[::-1]  # first source on top
+    codes = list(frame["code"])[::-1] if "code" in frame else [None] * len(labels)
     fig = go.Figure()
     for state in TASK_STATES:
         colour, pattern = STATE_MARKS[state]
@@ -126,6 +131,8 @@ def _source_figure(frame: pd.DataFrame, language: str) -> go.Figure:
             text=[fmt.count(v, language) for v in values], textposition="inside", insidetextanchor="middle",
             textfont={"color": "#ffffff" if state in ("done_on_time", "open_overdue") else "#1b1f24"},
             hovertemplate="%{y} · " + name + ": %{text}<extra></extra>",
+            customdata=[worklist_href(view, source=code, state=LIST_STATE[state]) if view and code else None
+                        for code in codes],
         ))
     fig.update_layout(barmode="stack", bargap=0.3, uniformtext={"minsize": 12, "mode": "hide"},
                       legend={"traceorder": "normal"})
@@ -145,7 +152,8 @@ def _sources(view: View, language: str):
     rows = sheet.written_rows(language) + [
         [html.Th(t("tasks.col.total", language), scope="row", className="total")]
         + [html.Td(fmt.count(total[k], language), className="num total") for k in keys]]
-    return ui.section(title, figures.graph(_source_figure(sheet.rows, language), "tasks-sources"),
+    chart = sheet.rows.assign(code=list(states(view).index))
+    return ui.section(title, figures.graph(_source_figure(chart, language, view), "tasks-sources", drill=True),
                       ui.table(sheet.headers(), rows, "tasks-sources-table"), exports.links("tasks-sources"),
                       name="tasks-sources", note=t("tasks.sources.note", language))
 
@@ -166,20 +174,20 @@ def _units(view: View, language: str):
         return ui.empty_section(title, t("tasks.overdue.none", language, date=end), "tasks-units")
     rates = data.metric("task_overdue_rate", view.period, by=("unit",), **options).set_index("unit_code")["value"]
     top = overdue.sort_values(["value", "unit_code"], ascending=[False, True]).head(TOP_UNITS)
-    levels = [overdue_level(rates.get(code)) for code in top["unit_code"]]
+    levels = [theme.level(status) for status in top["status"]]  # the count's rule, per unit
     rows = pd.DataFrame({
         "label": [data.unit_name(code, language) for code in top["unit_code"]],
         "value": top["value"].to_numpy(),
         "text": [f"{theme.STATUS_GLYPH[level]} {fmt.count(value, language)} ({fmt.percent(rates.get(code), language)})"
                  for level, value, code in zip(levels, top["value"], top["unit_code"])],
-        "href": [_unit_href(view, code) for code in top["unit_code"]],
+        "href": [worklist_href(view, unit=code, state="overdue") for code in top["unit_code"]],
         "status": levels,
     })
     fig = figures.unit_bars(rows, language, tickformat=",d", range_max=float(rows["value"].max()))
     fig.update_layout(margin={"r": figures.VALUE_ROOM + 24})  # "! 14 (14,3%)" after the longest bar
     return ui.section(title, figures.graph(fig, "tasks-units", drill=True), name="tasks-units",
                       note=" ".join([t("tasks.units.note", language, shown=len(top), units=len(overdue)),
-                                     ui.status_legend(language, GOOD, WATCH, "≤")]))
+                                     ui.status_legend(language, "task_overdue")]))
 
 
 # -- the most overdue ------------------------------------------------------------------
@@ -233,12 +241,106 @@ def _list(view: View, language: str):
                              total=fmt.count(total, language)))
 
 
+# -- the office's task list ---------------------------------------------------------------
+
+def worklist_filters(view: View) -> dict:
+    return {k: v for k, v in {"q_source": view.source, "q_state": view.state, "q_leader": view.leader}.items() if v}
+
+
+def _chip(label: str, href: str, active: bool) -> dcc.Link:
+    return dcc.Link(label, href=href, className="chip active" if active else "chip")
+
+
+def _filters(view: View, language: str, leaders: list[str], screen: str) -> html.Div:
+    """The list's filters as links (the URL holds them): source, state, leader, lead unit."""
+    def worklist_href(view, **filters):
+        return globals()["worklist_href"](view, screen, **filters)
+
+    rows = [
+        (t("tasks.worklist.by_source", language),
+         [_chip(t("tasks.worklist.all", language), worklist_href(view, source=None), view.source is None)]
+         + [_chip(source_label(s, language), worklist_href(view, source=s), view.source == s) for s in TASK_SOURCES]),
+        (t("tasks.worklist.by_state", language),
+         [_chip(t("tasks.worklist.all", language), worklist_href(view, state=None), view.state is None)]
+         + [_chip(t(f"tasks.worklist.state.{s}", language), worklist_href(view, state=s), view.state == s)
+            for s in TASK_LIST_STATES]),
+        (t("tasks.worklist.by_leader", language),
+         [_chip(t("tasks.worklist.all", language), worklist_href(view, leader=None), view.leader is None)]
+         + [_chip(name, worklist_href(view, leader=name), view.leader == name) for name in leaders]),
+    ]
+    if view.unit and screen == SCREEN:
+        rows.append((t("tasks.worklist.by_unit", language),
+                     [_chip(f"{data.unit_label(view.unit, language)} ✕", worklist_href(view, unit=None), True)]))
+    return html.Div([html.Div([html.Span(label, className="filter-label"), *chips], className="filter-row")
+                     for label, chips in rows], className="worklist-filters", id="tasks-worklist-filters")
+
+
+def _days_text(row, language: str) -> str:
+    if row.state == "overdue":
+        return t("tasks.worklist.days_overdue", language, days=fmt.count(row.days_overdue, language))
+    if row.state in ("due_soon", "on_track") and row.days_left is not None and not pd.isna(row.days_left):
+        return t("tasks.worklist.days_left", language, days=fmt.count(row.days_left, language))
+    return "—"
+
+
+def worklist(view: View, language: str, *, screen: str = SCREEN, unit: str | None = None):
+    """The office's task list: every task of the view as of the period's end, filtered by
+    source, state, leader and lead unit (the URL), 50 a page."""
+    end = view.period.end
+    title = t("tasks.worklist", language, date=fmt.day(end, language))
+    if not context.principal().can("drill"):
+        return ui.empty_section(title, t("tasks.worklist.no_right", language), "tasks-worklist")
+    filters = worklist_filters(view)
+    unit = unit or view.unit
+    frame = data.task_list(end, unit=unit, unit_kind=view.kind, limit=WORKLIST_ROWS,
+                           offset=(view.page - 1) * WORKLIST_ROWS, filters=filters)
+    total = int(frame["total_rows"].iloc[0]) if len(frame) else 0
+    leaders = data.supervising_leaders()
+    head = _filters(view, language, leaders, screen)
+    if frame.empty:
+        return ui.section(title, head, ui.empty(t("tasks.worklist.none", language), "tasks-worklist"),
+                          name="tasks-worklist")
+    columns = [(t("tasks.worklist.col.document", language), False), (t("tasks.col.lead", language), False),
+               (t("tasks.col.due", language), True), (t("tasks.worklist.col.days", language), True),
+               (t("tasks.worklist.col.leader", language), False),
+               (t("tasks.worklist.col.coordinating", language), False),
+               (t("tasks.worklist.col.state", language), False)]
+    rows = []
+    frame = frame.astype({c: object for c in ("document_ref", "supervising_leader", "coordinating_units")})
+    frame = frame.where(frame.notna(), None)
+    for row in frame.itertuples():
+        coordinating = [c.strip() for c in (row.coordinating_units or "").split(";") if c.strip()]
+        rows.append([
+            html.Td([html.Div(row.document_ref or "—", className="strong"),
+                     html.Div(row.title, className="muted", style={"fontSize": "13px", "color": "#4a5360"})]),
+            html.Td(dcc.Link(data.unit_name(row.unit_code, language), href=_unit_href(view, row.unit_code))),
+            fmt.day(row.due_on.date() if hasattr(row.due_on, "date") else row.due_on, language)
+            if row.due_on is not None and not pd.isna(row.due_on) else "—",
+            _days_text(row, language),
+            row.supervising_leader or "—",
+            ", ".join(data.unit_name(c, language, short=True) for c in coordinating) or "—",
+            html.Td(t(f"tasks.worklist.state.{row.state}", language), className=f"state-{row.state}"),
+        ])
+    pages = (total + WORKLIST_ROWS - 1) // WORKLIST_ROWS
+    pager = html.Div([
+        dcc.Link(t("tasks.worklist.previous", language), href=view.href(screens.path(screen), page=view.page - 1),
+                 className="chip") if view.page > 1 else None,
+        html.Span(t("tasks.worklist.page", language, page=view.page, pages=pages, total=fmt.count(total, language)),
+                  className="muted"),
+        dcc.Link(t("tasks.worklist.next", language), href=view.href(screens.path(screen), page=view.page + 1),
+                 className="chip") if view.page < pages else None,
+    ], className="pager", id="tasks-worklist-pager")
+    return ui.section(title, head, ui.table(columns, rows, "tasks-worklist-table"), pager, name="tasks-worklist",
+                      note=t("tasks.worklist.note", language, days=data.due_soon_days()))
+
+
 @ui.screen
 def layout(view: View, language: str):
     """Which tasks are late, who leads them, and how the Government's count is reckoned."""
     return ui.page(view, SCREEN, language, [
         _cards(view, language),
         html.Div([_sources(view, language), _units(view, language)], className="grid-2"),
+        worklist(view, language),
         _list(view, language),
     ], controls=CONTROLS)
 

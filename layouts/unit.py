@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
+from urllib.parse import quote
+
 import dash
 import dash_ag_grid as dag
 import pandas as pd
@@ -14,6 +16,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components as ui, context, data, exports, figures, formatting as fmt, periods, screens, theme
 from dashboard.i18n import t
 from dashboard.state import View, is_code
+from layouts import tasks as tasks_screen  # the office's task list, the same on both screens
 from warehouse import lists
 from warehouse.domain import UNIT_KINDS
 from warehouse.metrics import REGISTRY
@@ -43,7 +46,8 @@ COLUMNS = {
         "days_overdue": ("days_overdue", "number", ("min_days", "max_days")),
     },
 }
-WIDTHS = {"procedure": 3, "title": 3, "dossier_id": 1.4, "received_at": 1.3, "effective_due_at": 1.3}
+WIDTHS = {"procedure": 3, "title": 3, "dossier_id": 1.8, "received_at": 1.3, "effective_due_at": 1.3}
+MIN_WIDTHS = {"dossier_id": 240}  # the whole national code (000.00.08.H19-260105-0001), never cut
 
 
 def _picker(view: View, language: str):
@@ -75,19 +79,21 @@ def _cards(view: View, language: str, unit: str):
 
     return html.Div([
         card("dossier_on_time_rate", fmt.percent(on_time["value"], language),
-             t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
-               denominator=fmt.count(on_time["denominator"], language))
-             if on_time["denominator"] else t("kpi.no_data", language), theme.status(on_time["value"], "rate")),
+             ui.detail_with_sample(t("kpi.on_time.detail", language, numerator=fmt.count(on_time["numerator"], language),
+                                     denominator=fmt.count(on_time["denominator"], language)),
+                                   on_time, "dossier_on_time_rate", language)
+             if on_time["denominator"] else t("kpi.no_data", language), theme.level(on_time["status"])),
         card("dossier_overdue_open", fmt.count(overdue_open["value"], language),
              t("kpi.overdue_open.detail", language, denominator=fmt.count(overdue_open["denominator"], language),
-               date=fmt.day(end, language))),
+               date=fmt.day(end, language)), theme.level(overdue_open["status"])),
         card("task_overdue", fmt.count(tasks["value"], language),
              t("kpi.overdue.detail", language, date=fmt.day(end, language),
-               denominator=fmt.count(tasks["denominator"], language))),
+               denominator=fmt.count(tasks["denominator"], language)), theme.level(tasks["status"])),
         card("budget_disbursement_rate", fmt.percent(budget["value"], language),
-             t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
-               gap=fmt.points_change(budget["gap_pp"], language))
-             if budget["denominator"] else t("kpi.no_data", language), theme.status(budget["gap_pp"], "gap_pp")),
+             [t("kpi.budget.target", language, target=fmt.percent(budget["target"], language),
+                gap=fmt.points_change(budget["gap_pp"], language)),
+              html.Div(fmt.reported(budget, language), className="muted")]
+             if budget["denominator"] else t("kpi.no_data", language), theme.level(budget["status"])),
     ], className="kpi-grid"), int(overdue_open["value"] or 0), int(tasks["value"] or 0)
 
 
@@ -128,6 +134,10 @@ def _grid(kind: str, language: str, count: int, end):
     for column, (_, filter_kind, _) in COLUMNS[kind].items():
         definition = {"field": column, "headerName": t(f"unit.col.{column}", language), "flex": WIDTHS.get(column, 1),
                       "sortable": True, "filter": False}
+        if column in MIN_WIDTHS:
+            definition["minWidth"] = MIN_WIDTHS[column]
+        if kind == "dossiers" and column == "dossier_id" and data.record_url("dossiers"):
+            definition["cellRenderer"] = "RecordLink"  # assets/opscenter.js: a link to the one-stop system
         if filter_kind == "text":
             definition.update(filter="agTextColumnFilter",
                               filterParams={"filterOptions": ["contains"], "maxNumConditions": 1})
@@ -185,6 +195,7 @@ def _unit_view(view: View, language: str):
         dcc.Store(id="unit-grid-args", data={"unit": view.unit, "as_of": end.isoformat()}),
         _grid("dossiers", language, overdue_dossiers, end),
         _grid("tasks", language, overdue_tasks, end),
+        tasks_screen.worklist(view, language, screen="unit", unit=view.unit),
     ]
     return ui.page(view, "unit", language, body, controls=("period", "structure"), title=name, current=name)
 
@@ -257,12 +268,25 @@ def overdue_sheet(kind: str, rows: pd.DataFrame, language: str) -> exports.Sheet
 
 
 def _display(kind: str, rows: pd.DataFrame, language: str) -> list[dict]:
-    """A grid's page as shown: dates and words written out, numbers kept for sorting."""
+    """A grid's page as shown: dates and words written out, numbers kept for sorting; a
+    dossier waiting for the citizen says so instead of its days overdue (its clock stopped)."""
     records = overdue_sheet(kind, rows, language).records(language)
     if kind == "dossiers":
-        for record in records:
+        for record, waiting in zip(records, rows["waiting"].tolist()):
             record["procedure"] = f"{record['procedure_code']} · {record['procedure_name']}"
-    return [{column: record[column] for column in COLUMNS[kind]} for record in records]
+            if waiting:
+                record["days_overdue"] = t("unit.dossiers.waiting", language)
+    shown = [{column: record[column] for column in COLUMNS[kind]} for record in records]
+    pattern = data.record_url("dossiers") if kind == "dossiers" else None
+    if pattern:
+        for record in shown:
+            record["record_url"] = record_link(pattern, record["dossier_id"])
+    return shown
+
+
+def record_link(pattern: str, dossier_id: str) -> str:
+    """The dossier's page in the one-stop system (``record_url`` of config/sources.toml)."""
+    return pattern.replace("{dossier_id}", quote(str(dossier_id), safe=""))
 
 
 def _everything(kind: str, view: View, language: str) -> exports.Sheet:

@@ -7,8 +7,11 @@ and does nothing, so it starts in seconds.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.console import Console
 
+from config.settings import LOCAL_TZ
 from pipelines import demo
 from pipelines.demo import systems
 from pipelines.ingest import RunResult
@@ -33,7 +36,8 @@ def load_demo(settings, show_progress: bool = True) -> tuple[str, dict[str, RunR
     with console.status("Tạo dữ liệu mẫu (generating the demo systems)…"):
         calendar = WorkCalendar.from_config(settings.config_dir, last_year=today.year + 2)
         files = demo.generate(settings.demo_dir, seed=settings.demo_seed,
-                              n_dossiers=settings.demo_dossiers, today=today, calendar=calendar)
+                              n_dossiers=settings.demo_dossiers, today=today, calendar=calendar,
+                              now=datetime.now(LOCAL_TZ).replace(tzinfo=None, microsecond=0))
         systems.export(files, settings.demo_dir)
     with RunProgress(enabled=show_progress, console=console) as progress:
         report = pull(settings, progress=progress, advance_demo=False)

@@ -57,6 +57,7 @@ UNITS = Dataset(
         Column("valid_from", "date"),
         Column("valid_to", "date"),
         Column("successor_code", "text", references="units"),
+        Column("contact_email", "text"),  # where urging letters and digests are sent
     ),
     keys=("unit_code",),
     versioned=False,
@@ -92,6 +93,7 @@ DOSSIERS = Dataset(
         Column("status", "enum", required=True, choices=_same(*DOSSIER_STATUSES)),
         Column("supplement_count", "int"),
         Column("supplement_days", "decimal"),
+        Column("supplement_requested_at", "timestamp"),
         Column("paid_online", "bool"),
         Column("updated_at", "timestamp", required=True),
     ),
@@ -111,6 +113,8 @@ TASKS = Dataset(
         Column("due_on", "date"),
         Column("completed_on", "date"),
         Column("updated_at", "timestamp", required=True),
+        Column("supervising_leader", "text"),  # the ministry leader in charge
+        Column("coordinating_units", "text"),  # unit codes separated by ';'
     ),
     keys=("task_id",),
     versioned=True,

@@ -8,12 +8,14 @@ rules here are the record's: required values, values the table's columns hold (t
 types, as the warehouse reports them in ``known["column_types"]``), references to known
 units and procedures, duplicate keys in the delivery (compared as values: NFC text, parsed
 dates, canonical enum words, so two spellings of one key are one key, as the table's
-primary key sees them), status against ``finished_at``, dates in order and successor
+primary key sees them), status against ``finished_at``, dates in order (a dossier is
+neither finished nor sent back for a supplement before it was received) and successor
 cycles.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -116,10 +118,12 @@ def _check_duplicates(frame: pd.DataFrame, dataset: Dataset, typed, reasons) -> 
         _add(reasons, positions, f"duplicate key ({label}) in this delivery: rows {where}")
 
 
-def _dossier_rules(typed, reasons) -> None:
+def _dossier_rules(typed, reasons, known) -> None:
     status = pd.Series(typed["status"].values, dtype=object)
     received, finished = typed["received_at"].values, typed["finished_at"].values
     _add(reasons, np.flatnonzero(finished < received), "finished_at is before received_at")
+    requested = typed["supplement_requested_at"].values
+    _add(reasons, np.flatnonzero(requested < received), "supplement_requested_at is before received_at")
     has_finished = ~np.isnat(finished)
     opened = status.isin(OPEN_STATUSES).to_numpy() & has_finished
     closed = status.isin(CLOSED_STATUSES).to_numpy() & ~has_finished
@@ -130,9 +134,32 @@ def _dossier_rules(typed, reasons) -> None:
         for s, is_open in zip(status.to_numpy()[positions], opened[positions])))
 
 
-def _task_rules(typed, reasons) -> None:
+def _task_rules(typed, reasons, known) -> None:
     completed, assigned = typed["completed_on"].values, typed["assigned_on"].values
     _add(reasons, np.flatnonzero(completed < assigned), "completed_on is before assigned_on")
+    allowed = known.get("units", set())
+    for pos, text in enumerate(typed["coordinating_units"].values.tolist()):
+        if not text:
+            continue
+        unknown = [code for code in split_codes(text) if code not in allowed]
+        if unknown:
+            _add(reasons, [pos], f"coordinating_units: unknown unit {', '.join(repr(c) for c in unknown)}")
+
+
+def split_codes(text: str | None) -> list[str]:
+    """The unit codes of a ``coordinating_units`` cell (``;``-separated, blanks dropped)."""
+    return [code.strip() for code in (text or "").split(";") if code.strip()]
+
+
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+                   r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+
+
+def _unit_rules(typed, reasons, known) -> None:
+    _successor_cycles(typed, known.get("unit_successors", {}), reasons)
+    for pos, text in enumerate(typed["contact_email"].values.tolist()):
+        if text and not EMAIL.match(text):
+            _add(reasons, [pos], f"contact_email: not an e-mail address '{text}'")
 
 
 def _successor_cycles(typed, known_successors: dict[str, str | None], reasons) -> None:
@@ -151,7 +178,7 @@ def _successor_cycles(typed, known_successors: dict[str, str | None], reasons) -
             _add(reasons, [i], "successor cycle: " + " → ".join(chain + [current]))
 
 
-ROW_RULES = {"dossiers": _dossier_rules, "tasks": _task_rules}
+ROW_RULES = {"dossiers": _dossier_rules, "tasks": _task_rules, "units": _unit_rules}
 
 
 # ---------------------------------------------------------------------------------------
@@ -206,9 +233,7 @@ def validate(frame: pd.DataFrame, dataset: Dataset, known: dict) -> Validated:
     _check_references(dataset, typed, known, reasons)
     _check_duplicates(frame, dataset, typed, reasons)
     if dataset.name in ROW_RULES:
-        ROW_RULES[dataset.name](typed, reasons)
-    if dataset.name == "units":
-        _successor_cycles(typed, known.get("unit_successors", {}), reasons)
+        ROW_RULES[dataset.name](typed, reasons, known)
 
     bad_rows = np.array(sorted(reasons), dtype=np.int64)
     keep = np.ones(len(frame), bool)

@@ -1,14 +1,17 @@
 """Fixtures: settings in a temporary data dir, and a small demo warehouse built from code."""
 from __future__ import annotations
 
+import functools
 import os
+import shutil
+import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from config.settings import load_settings
+from config.settings import CONFIG_DIR, load_settings
 
 DEMO_TODAY = date(2026, 11, 20)
 DEMO_DOSSIERS = 4000
@@ -37,9 +40,24 @@ def postgres_url():
     admin.dispose()
 
 
+@functools.cache
+def scaled_config() -> Path:
+    """The shipped configuration with the minimum samples scaled to the small demo (4,000
+    dossiers over two years are about 3 a unit a month, where the shipped 20 would leave
+    every unit's month "ít số liệu"): some units pass, some do not, and both paths show."""
+    folder = Path(tempfile.mkdtemp(prefix="opscenter-config-"))
+    shutil.copytree(CONFIG_DIR, folder, dirs_exist_ok=True)
+    ranking = folder / "ranking.toml"
+    text = ranking.read_text(encoding="utf-8")
+    assert "dossiers = 20" in text and "tasks = 5" in text
+    ranking.write_text(text.replace("dossiers = 20", "dossiers = 3").replace("tasks = 5", "tasks = 2"),
+                       encoding="utf-8")
+    return folder
+
+
 def make_settings(data_dir: Path, **overrides):
-    return load_settings(data_dir=data_dir, demo_today=DEMO_TODAY, demo_dossiers=DEMO_DOSSIERS,
-                         snapshot_grace_seconds=0, **overrides)
+    return load_settings(**{"data_dir": data_dir, "demo_today": DEMO_TODAY, "demo_dossiers": DEMO_DOSSIERS,
+                            "snapshot_grace_seconds": 0, "config_dir": scaled_config(), **overrides})
 
 
 @pytest.fixture

@@ -41,6 +41,15 @@ TASKS = ListSpec(
 )
 
 
+TASK_LIST = ListSpec(
+    "task_list", "days_overdue desc nulls last, due_on nulls last, task_id",
+    ("task_id", "title", "source", "document_ref", "unit_code", "assigned_on", "due_on", "completed_on",
+     "state", "days_overdue", "days_left", "supervising_leader"),
+    ("q_title", "q_source", "q_state", "q_leader", "min_days", "max_days"),
+)
+TASK_STATES = ("overdue", "due_soon", "on_track", "done")
+
+
 def _order(spec: ListSpec, sort: Iterable[tuple[str, str]]) -> str:
     """ORDER BY from the whitelist; the default order breaks ties so pages never overlap."""
     terms = []
@@ -53,7 +62,7 @@ def _order(spec: ListSpec, sort: Iterable[tuple[str, str]]) -> str:
 
 
 def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope: Scope, unit, kind, limit: int, offset: int,
-         sort, filters) -> pd.DataFrame:
+         sort, filters, extra: dict | None = None) -> pd.DataFrame:
     if not isinstance(scope, Scope):
         raise TypeError(f"scope must be a warehouse.scope.Scope, not {type(scope).__name__}")
     filters = dict(filters or {})
@@ -70,6 +79,7 @@ def _run(spec: ListSpec, as_of: date, *, reader: Reader, scope: Scope, unit, kin
         "limit": max(0, min(limit, MAX_ROWS)),
         "offset": max(0, offset),
         **{name: filters.get(name) for name in spec.filters},
+        **(extra or {}),
     }
     return reader.frame(sql, params)
 
@@ -88,3 +98,27 @@ def overdue_tasks(as_of: date, *, reader: Reader, scope: Scope,
     """Tasks overdue as of ``as_of``, with working days overdue."""
     return _run(TASKS, as_of, reader=reader, scope=scope, unit=unit, kind=kind, limit=limit, offset=offset,
                 sort=sort, filters=filters)
+
+
+def tasks(as_of: date, *, reader: Reader, scope: Scope, due_soon_days: int,
+          unit: str | None = None, kind: str | None = None, limit: int = 100, offset: int = 0,
+          sort: Iterable[tuple[str, str]] = (), filters: dict | None = None) -> pd.DataFrame:
+    """Tasks assigned by ``as_of`` with their state then (``overdue``, ``due_soon``,
+    ``on_track``, ``done``; DOMAIN.md), working days overdue or left, the supervising
+    leader and coordinating units. Filters: ``q_state``, ``q_source``, ``q_leader``,
+    ``q_title``; ``unit`` the lead unit (with the units merged into it)."""
+    state = (filters or {}).get("q_state")
+    if state is not None and state not in TASK_STATES:
+        raise ValueError(f"unknown task state {state!r}; known: {', '.join(TASK_STATES)}")
+    if due_soon_days < 1:
+        raise ValueError("due_soon_days must be at least 1")
+    return _run(TASK_LIST, as_of, reader=reader, scope=scope, unit=unit, kind=kind, limit=limit, offset=offset,
+                sort=sort, filters=filters, extra={"due_soon_days": int(due_soon_days)})
+
+
+def supervising_leaders(*, reader: Reader, scope: Scope) -> list[str]:
+    """The supervising leaders named by the tasks in scope, for a filter's choices."""
+    if not isinstance(scope, Scope):
+        raise TypeError(f"scope must be a warehouse.scope.Scope, not {type(scope).__name__}")
+    frame = reader.frame(read_sql("queries/task_leaders"), scope.params)
+    return frame["supervising_leader"].tolist()

@@ -19,6 +19,7 @@ from warehouse.ranking import load_weights
 from warehouse.registry import METRICS, Metric
 
 DEFAULT_MINIMUM = {"dossiers": 20, "tasks": 5}
+DEFAULT_URGING = {"due_soon_working_days": 5, "answer_working_days": 3, "letter_longest_dossiers": 10}
 STATUSES = ("good", "watch", "bad")
 
 
@@ -52,12 +53,23 @@ def load_thresholds(config_dir: Path) -> dict[str, dict[str, float]]:
     return thresholds
 
 
+def load_urging(config_dir: Path) -> dict[str, int]:
+    """``config/urging.toml``: the due-soon horizon and the urging letters' settings."""
+    path = Path(config_dir) / "urging.toml"
+    values = {**DEFAULT_URGING, **{k: v for k, v in _toml(path).items() if not isinstance(v, dict)}}
+    if set(values) != set(DEFAULT_URGING) or any(
+            not isinstance(v, int) or isinstance(v, bool) or v < 1 for v in values.values()):
+        raise ValueError(f"{path}: needs whole numbers ≥ 1 for {', '.join(DEFAULT_URGING)}, nothing else")
+    return values
+
+
 def store(con: duckdb.DuckDBPyConnection, config_dir: Path) -> None:
     """Check the configuration and store it in the writer, to be published with the data."""
     rows = [("weights", k, float(v)) for k, v in load_weights(config_dir).items()]
     rows += [("minimum", k, float(v)) for k, v in load_minimum(config_dir).items()]
     rows += [(f"threshold.{scale}", k, v) for scale, limits in load_thresholds(config_dir).items()
              for k, v in limits.items()]
+    rows += [("urging", k, float(v)) for k, v in load_urging(config_dir).items()]
     con.execute("delete from published_setting")
     con.executemany("insert into published_setting values (?, ?, ?)", rows)
 
@@ -88,6 +100,11 @@ def weights(reader) -> dict[str, float]:
 
 def minimum(reader) -> dict[str, float]:
     return read(reader)["minimum"]
+
+
+def urging(reader) -> dict[str, int]:
+    """The due-soon horizon and letter settings the snapshot was published with."""
+    return {k: int(v) for k, v in read(reader).get("urging", DEFAULT_URGING).items()}
 
 
 def small_sample(metric: Metric, frame: pd.DataFrame, reader) -> pd.Series:

@@ -78,7 +78,7 @@ DOSSIER = Family(
 TASK = Family(
     "task", "task_facts",
     ("assigned", "done_on_time", "done_late", "done", "open_overdue", "fallen_due", "open_on_track",
-     "no_deadline"),
+     "no_deadline", "due_soon"),
     {"unit": "unit_code", "kind": "kind", "source": "source"},
     point_in_time=True,
     sample="tasks",
@@ -188,12 +188,13 @@ METRICS = (
         "dossier_on_time_rate", DOSSIER, "on_time", "handled", "rate", "percent",
         "Tỷ lệ hồ sơ giải quyết đúng hạn", "Dossiers handled on time",
         "Hồ sơ đúng hạn trên hồ sơ phải giải quyết trong kỳ (tiếp nhận đến cuối kỳ, chưa kết "
-        "thúc trước đầu kỳ): đã giải quyết trong kỳ đúng hạn, hoặc còn hạn ở cuối kỳ. Hồ sơ "
-        "bổ sung quá một lần tính là trễ hạn. Chỉ số tiến độ của Quyết định 766/QĐ-TTg.",
+        "thúc trước đầu kỳ): đã giải quyết trong kỳ đúng hạn, hoặc còn hạn ở cuối kỳ; hồ sơ "
+        "đang chờ công dân bổ sung được xét tại thời điểm gửi yêu cầu bổ sung. Hồ sơ bổ sung "
+        "quá một lần tính là trễ hạn. Chỉ số tiến độ của Quyết định 766/QĐ-TTg.",
         "Dossiers on time over dossiers handled in the period (received by its end, not closed "
         "before its start): closed within it by the effective due, or open and not yet due at "
-        "its end. More than one supplement request counts as late. Progress indicator of "
-        "Decision 766.",
+        "its end; one waiting for the citizen is judged when the supplement was requested. More "
+        "than one supplement request counts as late. Progress indicator of Decision 766.",
         "dossier handled in the period",
         status=Status("on_time"),
     ),
@@ -208,10 +209,12 @@ METRICS = (
     Metric(
         "dossier_overdue_open", DOSSIER, "open_overdue", "open", "count", "count",
         "Hồ sơ quá hạn chưa giải quyết", "Overdue open dossiers",
-        "Hồ sơ chưa kết thúc có hạn xử lý (đã cộng thời gian chờ bổ sung) trước cuối kỳ, hoặc "
-        "bổ sung quá một lần; mẫu số là số hồ sơ đang mở.",
-        "Open dossiers whose effective due is before the end of the period, or with more than "
-        "one supplement request; the denominator is the open dossiers.",
+        "Hồ sơ chưa kết thúc, không chờ công dân bổ sung, có hạn xử lý (đã cộng thời gian chờ "
+        "bổ sung) trước cuối kỳ; hồ sơ đang chờ bổ sung mà yêu cầu gửi sau hạn; hoặc bổ sung "
+        "quá một lần; mẫu số là số hồ sơ đang mở.",
+        "Open dossiers not waiting for the citizen whose effective due is before the end of the "
+        "period, those waiting that were sent back after their effective due, and those with "
+        "more than one supplement request; the denominator is the open dossiers.",
         "dossier open at the end of the period",
         status=Status("count", lower_is_better=True, per_unit=True),
     ),
@@ -292,6 +295,18 @@ METRICS = (
         status=Status("on_time"),
     ),
     Metric(
+        "task_due_soon", TASK, "due_soon", "assigned", "count", "count",
+        "Nhiệm vụ sắp đến hạn", "Tasks due soon",
+        "Nhiệm vụ chưa hoàn thành có hạn từ ngày cuối kỳ đến ngày làm việc thứ N sau đó (N = 5, "
+        "config/urging.toml); nhiệm vụ đến hạn đúng ngày đó là sắp đến hạn, chưa quá hạn. Mẫu số là "
+        "số nhiệm vụ đã giao.",
+        "Tasks not completed whose due date falls from the end of the period to the N-th working "
+        "day after it (N = 5, config/urging.toml); a task due on that day is due soon, not overdue. "
+        "The denominator is the tasks assigned by then.",
+        "task assigned by the end of the period",
+        status=Status("count", lower_is_better=True, per_unit=True),
+    ),
+    Metric(
         "task_no_deadline", TASK, "no_deadline", "assigned", "count", "count",
         "Nhiệm vụ không có thời hạn", "Tasks without a deadline",
         "Nhiệm vụ đã giao không có thời hạn hoàn thành.", "Assigned tasks without a due date.",
@@ -322,9 +337,11 @@ METRICS = (
         "unit_ranking", None, None, None, "ranking", "score",
         "Xếp hạng đơn vị", "Unit ranking",
         "Điểm tổng hợp (thủ tục 40%, nhiệm vụ 40%, giải ngân 20%; thành phần không có dữ liệu "
-        "được bỏ qua), xếp hạng trong từng loại đơn vị, so với kỳ trước cùng độ dài.",
-        "Composite score (procedures 40%, tasks 40%, budget 20%; a component without data is "
-        "left out), ranked within each unit kind, against the previous period of equal length.",
+        "hoặc dưới số liệu tối thiểu được bỏ qua), xếp hạng trong từng loại đơn vị, so với kỳ so sánh (cùng kỳ "
+        "của tháng, quý, năm trước; kỳ khác: cùng độ dài liền trước).",
+        "Composite score (procedures 40%, tasks 40%, budget 20%; a component without data "
+        "or under the minimum sample is left out), ranked within each unit kind, against the comparison period "
+        "(the same span of the previous month, quarter or year; else the same length just before).",
         "unit", extra_dimensions=("unit", "kind"),
         ranking=Ranking((Component("procedures", "dossier_on_time_rate"),
                          Component("tasks", "task_due_on_time_rate"),

@@ -4,7 +4,8 @@ A capability is what a screen or a data read needs (a screen names its own when 
 registers itself, see ``dashboard.screens``): ``view`` (the desk screens),
 ``drill`` (record-level lists: the late dossiers and tasks themselves), ``export``
 (exports and briefs), ``wall`` (the wall screens), ``admin`` (accounts, kiosk tokens,
-sources, pipeline runs, the audit log). A ``unit`` user holds the desk capabilities over
+sources, pipeline runs, the audit log), ``urging`` (the Urging screen: the letters in
+scope; a unit user answers its own), ``urge`` (draft, issue and send urging letters). A ``unit`` user holds the desk capabilities over
 its own unit and sub-units only: its scope.
 """
 from __future__ import annotations
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 
 ROLES: dict[str, frozenset[str]] = {
     "leader": frozenset({"view", "wall"}),
-    "office": frozenset({"view", "wall", "drill"}),
-    "analyst": frozenset({"view", "wall", "drill", "export"}),
-    "unit": frozenset({"view", "wall", "drill", "export"}),
+    "office": frozenset({"view", "wall", "drill", "export", "urging", "urge"}),
+    "analyst": frozenset({"view", "wall", "drill", "export", "urging", "urge"}),
+    "unit": frozenset({"view", "wall", "drill", "export", "urging"}),
     "admin": frozenset({"admin"}),
 }
 KIOSK = frozenset({"wall"})

@@ -160,13 +160,14 @@ def _budget_summary(reading: _Reading, language: str) -> str:
     key = "brief.summary.budget_behind" if gap < 0 else "brief.summary.budget_ahead"
     return t(key, language, year=end.year, end=fmt.day(end, language), rate=fmt.percent(budget["value"], language),
              disbursed=fmt.billions(budget["numerator"], language), plan=fmt.billions(budget["denominator"], language),
-             target=fmt.percent(budget["target"], language), gap=fmt.decimal(abs(gap), language))
+             target=fmt.percent(budget["target"], language), gap=fmt.decimal(abs(gap), language)) \
+        + " " + fmt.reported(budget, language) + "."
 
 
 def _ranking_summary(ranking: pd.DataFrame, language: str) -> str | None:
     parts = []
     for kind in UNIT_KINDS:
-        rows = ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"])
+        rows = ranking[(ranking["kind"] == kind) & ranking["rank"].notna()].sort_values(["rank", "unit_code"])
         if len(rows) < 2:
             continue
         first, last = rows.iloc[0], rows.iloc[-1]
@@ -221,7 +222,8 @@ def _trend_chart(period: Period, language: str, weekly: bool) -> Chart:
 def _late_units(reading: _Reading, language: str, weekly: bool) -> Section:
     title = t("brief.section.units", language, count=LATE_UNITS)
     by_unit = data.metric("dossier_on_time_rate", reading.period, by=("unit",))
-    by_unit = by_unit[by_unit["denominator"] > 0]
+    few = int(by_unit["small_sample"].sum())  # never named among the latest (DOMAIN.md, Small samples)
+    by_unit = by_unit[(by_unit["denominator"] > 0) & ~by_unit["small_sample"]]
     if by_unit.empty:
         return Section(title, [t("brief.summary.no_dossiers", language, span=_span(language, weekly))])
     overdue = data.metric("dossier_overdue_open", reading.period, by=("unit",)).set_index("unit_code")["value"]
@@ -237,13 +239,17 @@ def _late_units(reading: _Reading, language: str, weekly: bool) -> Section:
     bars = pd.DataFrame({
         "label": [data.unit_name(code, language, short=True) for code in late["unit_code"]],
         "value": late["value"].to_numpy(),
-        "text": [f"{theme.STATUS_GLYPH[theme.status(v, 'rate')]} {fmt.percent(v, language)}" for v in late["value"]],
-        "href": "", "status": [theme.status(v, "rate") for v in late["value"]],
+        "text": [f"{theme.STATUS_GLYPH[theme.level(s)]} {fmt.percent(v, language)}"
+                 for s, v in zip(late["status"], late["value"])],
+        "href": "", "status": [theme.level(s) for s in late["status"]],
     })
     figure = figures.unit_bars(bars, language, range_max=1.0)
     figure.update_layout(margin={"r": figures.VALUE_ROOM})
-    return Section(title, [t("brief.units.note", language, threshold=fmt.percent(theme.THRESHOLDS["rate"][1], language)),
-                           Table("late_units", columns, rows), Chart("late_units", figure, title)])
+    note = t("brief.units.note", language, threshold=fmt.percent(data.thresholds("dossier_on_time_rate")["watch"], language))
+    if few:
+        note += " " + t("brief.units.few", language, count=fmt.count(few, language),
+                        minimum=fmt.count(data.minimum("dossier_on_time_rate"), language))
+    return Section(title, [note, Table("late_units", columns, rows), Chart("late_units", figure, title)])
 
 
 def _or_none(value):
@@ -308,7 +314,7 @@ def _budget(reading: _Reading, language: str) -> Section:
 
     rows = [row(t(f"budget.card.{c}", language), by_category.get(c)) for c in BUDGET_CATEGORIES]
     rows.append(row(t("brief.total", language), total))
-    months = data.metric("budget_disbursement_rate", year, by=("month",))
+    months = data.reported_months(data.metric("budget_disbursement_rate", year, by=("month",)))
     frame = pd.DataFrame({"month": months["month"].map(lambda m: fmt.month(m, language)),
                           "value": months["value"].astype("float64"), "target": months["target"].astype("float64")})
     frame["value_text"] = frame["value"].map(lambda v: fmt.percent(v, language))
@@ -330,7 +336,7 @@ def _rankings(ranking: pd.DataFrame, language: str) -> Section:
         rows = ranking[ranking["kind"] == kind].sort_values(["rank", "unit_code"])
         if rows.empty:
             continue
-        cells = [[str(int(row.rank)), data.unit_name(row.unit_code, language), fmt.decimal(row.composite, language),
+        cells = [[fmt.count(row.rank, language), data.unit_name(row.unit_code, language), fmt.decimal(row.composite, language),
                   fmt.decimal(row.procedures, language), fmt.decimal(row.tasks, language),
                   fmt.decimal(row.budget, language), fmt.rank_change(row.previous_rank, row.rank, language)]
                  for row in rows.itertuples()]

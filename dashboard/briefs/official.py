@@ -1,6 +1,8 @@
-"""The administrative frame of a brief in the Vietnamese official style (Decree
+"""The administrative frame of an official document in the Vietnamese style (Decree
 30/2020/NĐ-CP): issuing body, national motto, number and symbol, place and date written
-out in words, title, and the closing with its recipients and signature block."""
+out in words, title (a report) or subject line and addressee (a letter, công văn), and the
+closing with its recipients and signature block. The weekly brief and the urging letters
+(``dashboard.urging``) are both written from these by ``word.py`` and ``pdf.py``."""
 from __future__ import annotations
 
 import tomllib
@@ -25,6 +27,8 @@ class Header:
     place_date: str
     title: str
     subtitle: str
+    subject: str = ""  # a letter's "V/v …" under its number (trích yếu nội dung)
+    addressee: str = ""  # a letter's "Kính gửi: …"
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,12 @@ def load(path: Path) -> dict:
     return config
 
 
-def place_date(place: str, day: date, language: str) -> str:
+def place_date(place: str, day: date | None, language: str) -> str:
     """"Hà Nội, ngày 05 tháng 01 năm 2026": days below 10 and months 1 and 2 take a
-    leading zero, as the decree asks."""
+    leading zero, as the decree asks. Without a day, the blanks the outgoing register fills
+    in ("Hà Nội, ngày … tháng … năm …")."""
+    if day is None:
+        return f"{place}, ngày … tháng … năm …" if language == "vi" else f"{place}, … … …"
     if language == "vi":
         month = f"{day.month:02d}" if day.month < 3 else str(day.month)
         return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"

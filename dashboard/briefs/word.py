@@ -1,4 +1,4 @@
-"""The brief as a Word document (DOCX), laid out as an official report: Times New Roman,
+"""An official document as Word (DOCX) — the brief, an urging letter —, laid out as the decree asks: Times New Roman,
 A4 with the decree's margins, the two-column administrative header, tables whose header
 row repeats on every page, charts as images, and the data version and page in the footer."""
 from __future__ import annotations
@@ -80,13 +80,18 @@ def _header(document, brief: Brief) -> None:
     _line(left, head.issuer_parent, size=11)
     _line(left, head.issuer, bold=True, size=12, underline=True)
     _line(left, head.number, size=BODY_PT, space_after=0).paragraph_format.space_before = Pt(6)
+    if head.subject:
+        _line(left, head.subject, size=12).paragraph_format.space_before = Pt(3)
     _line(right, head.nation, bold=True, size=11.5)
     _line(right, head.motto, bold=True, size=BODY_PT, underline=True)
     _line(right, head.place_date, italic=True, size=BODY_PT).paragraph_format.space_before = Pt(6)
     for cell in (left, right):
         cell._element.remove(cell.paragraphs[0]._element)  # a new cell's empty first paragraph
-    _line(document, head.title, bold=True, size=14).paragraph_format.space_before = Pt(18)
-    _line(document, head.subtitle, bold=True, size=BODY_PT, space_after=12)
+    if head.title:
+        _line(document, head.title, bold=True, size=14).paragraph_format.space_before = Pt(18)
+        _line(document, head.subtitle, bold=True, size=BODY_PT, space_after=12)
+    if head.addressee:
+        _line(document, head.addressee, size=14, space_after=12).paragraph_format.space_before = Pt(18)
 
 
 def _body(document, text: str) -> None:
@@ -208,7 +213,8 @@ def write(brief: Brief, path: Path, images: dict[str, bytes], page_words: tuple[
     _page(document)
     _header(document, brief)
     for section in brief.sections:
-        _heading(document, section.title)
+        if section.title:
+            _heading(document, section.title)
         for block in section.blocks:
             if isinstance(block, Table):
                 _table(document, block)
@@ -218,7 +224,7 @@ def write(brief: Brief, path: Path, images: dict[str, bytes], page_words: tuple[
                 _body(document, block)
     _closing(document, brief)
     _footer(document, brief, page_words)
-    document.core_properties.title = f"{brief.header.title} {brief.header.subtitle}"
+    document.core_properties.title = f"{brief.header.title} {brief.header.subtitle}".strip() or brief.header.subject
     document.core_properties.author = brief.header.issuer
     document.save(path)
     return path

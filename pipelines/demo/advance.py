@@ -4,14 +4,17 @@ A demo clock lives in ``motcua.sqlite`` (table ``demo_clock``: the real time of 
 advance and the demo moment it reached). It starts now, or at the end of the demo's last
 day when ``settings.demo_today`` fixes one in the past; each advance moves it on by the real time elapsed
 since the previous one, at least a minute and at most a day, so with ``demo_today`` unset
-the demo keeps pace with the real clock. What happens in the step is drawn from
+the demo keeps pace with the real clock. It never passes the real time: a step that would
+end later ends now and starts a minute before (two steps within a minute overlap), since
+a source cannot record what has not happened yet. What happens in the step is drawn from
 ``(settings.demo_seed, the new demo moment)``, so the same clock gives the same changes:
 
 - ``dossiers``: a handful to a few dozen dossiers received during the step (unit and
   procedure pairs seen recently, units valid that day, due at the end of the
   ``legal_days``-th working day, online outside office hours), some open dossiers finished
-  (most within their effective due), a few sent back to the citizen for a supplement, a few
-  taken up for processing; every row written carries the new moment in ``ngay_cap_nhat``;
+  (most within their effective due), a few sent back to the citizen for a supplement (the
+  request sent at the new moment, before or after their effective due), a few taken up for
+  processing; every row written carries the new moment in ``ngay_cap_nhat``;
 - ``tasks``: a few open tasks completed on the demo day, now and then a new task; the feed
   is rewritten whole and swapped in;
 - ``budget``: for a few units, this month's report written again as of the demo day with
@@ -89,14 +92,15 @@ def advance(settings, datasets: set[str], now: datetime | None = None) -> dict:
         con.execute("begin immediate")  # one advance at a time
         row = con.execute("select real_at, demo_at from demo_clock").fetchone()
         if row is None:
-            # now, so new dossiers land on today's screens; the end of a fixed past demo day
-            start = min(datetime.combine(settings.demo_today or real.date(), END_OF_DAY), real)
+            # the end of the demo's last day; now, when that is today (below)
+            start = datetime.combine(settings.demo_today or real.date(), END_OF_DAY)
             last_real = None
         else:
             start = parse.timestamp(row[1])
             last_real = datetime.fromisoformat(row[0]) if row[0] else None
         step = MIN_STEP if last_real is None else min(max(real - last_real, MIN_STEP), MAX_STEP)
-        end = start + timedelta(seconds=int(step.total_seconds()))
+        end = min(start + timedelta(seconds=int(step.total_seconds())), real)
+        start = min(start, end - MIN_STEP)
         span = _Step(start, end, WorkCalendar.from_config(settings.config_dir, last_year=end.year + 2))
         seed = [int(settings.demo_seed), int((end - EPOCH).total_seconds())]
         dossier_rng, task_rng, budget_rng = np.random.default_rng(seed).spawn(3)
@@ -192,11 +196,11 @@ def _move_open(con, rng, span: _Step, procedures, expected: float) -> dict:
     con.executemany("update hs_ho_so set trang_thai = 'DA_TRA_KET_QUA', ngay_tra_ket_qua = ?,"
                     " ngay_cap_nhat = ? where ma_ho_so = ?", finish_rows)
 
-    waiting = _pick(rng, [i for i in in_time if i not in done and active[i][4] == 0],
+    waiting = _pick(rng, [i for i, a in enumerate(active) if i not in done and a[4] == 0],
                     int(rng.integers(0, 4)))
-    con.executemany("update hs_ho_so set trang_thai = 'CHO_BO_SUNG',"
-                    " so_lan_bo_sung = so_lan_bo_sung + 1, ngay_cap_nhat = ? where ma_ho_so = ?",
-                    [(stamp, active[i][0]) for i in waiting])
+    con.executemany("update hs_ho_so set trang_thai = 'CHO_BO_SUNG', so_lan_bo_sung = so_lan_bo_sung + 1,"
+                    " ngay_yeu_cau_bo_sung = ?, ngay_cap_nhat = ? where ma_ho_so = ?",
+                    [(stamp, stamp, active[i][0]) for i in waiting])
     done.update(waiting)
 
     taken = _pick(rng, [i for i, a in enumerate(active) if i not in done and a[3] == "DA_TIEP_NHAN"],
@@ -235,7 +239,7 @@ def _receive(con, rng, span: _Step, procedures, pairs, channels, expected: float
         numbers[yymmdd] += 1
         rows.append((f"{unit}-{yymmdd}-{numbers[yymmdd]:06d}", procedure, unit, channel,
                      local_text(moment), local_text(span.due(moment, legal)), None, "DA_TIEP_NHAN",
-                     0, 0, paid, stamp))
+                     0, 0, None, paid, stamp))
     con.executemany(f"insert into hs_ho_so values ({', '.join('?' * len(rows[0]))})", rows)
     return len(rows)
 
@@ -285,7 +289,8 @@ def _new_task(con, rng, span: _Step, items: list[dict]) -> dict | None:
     due = span.day + timedelta(days=int(rng.integers(7, 121))) if rng.random() >= 0.10 else None
     return task_item(f"{prefix}{number + 1:05d}", template["trich_yeu"], source,
                      f"{kind} {int(rng.integers(1, 3000))}/{symbol}", unit, units[unit][0],
-                     span.day.isoformat(), due.isoformat() if due else "", "", span.end)
+                     span.day.isoformat(), due.isoformat() if due else "", "", span.end,
+                     template.get("lanh_dao_chi_dao") or "", template.get("don_vi_phoi_hop") or "")
 
 
 # --- budget ------------------------------------------------------------------------------

@@ -11,7 +11,14 @@ chunk so ten million dossiers fit in memory. How a dossier goes:
 - finished on time with the unit's on-time probability (92-99.5%, 65-80% for the
   chronically late, 15 points less around Tết, when on-time work also comes later),
   else some working days after the effective due, a few get stuck for months;
-- still open when that finish is after ``today``.
+- still open when that finish is after ``today`` (after ``end``: the generation time when
+  the demo ends today, nothing happens later than it);
+- waiting for the citizen (status ``supplement``): most of the open ones sent back, and a
+  quarter of those sent back in the last six months, whose citizen has not answered yet
+  (still open, whatever their planned finish); the request was sent between receipt and
+  the last update, so on or before the effective due for most and after it for some; 10%
+  carry no request time (the one-stop system did not always record it) and are judged at
+  their last update.
 """
 from __future__ import annotations
 
@@ -24,7 +31,7 @@ import pandas as pd
 from pipelines.demo.formats import (
     END_OF_DAY, bool_text, half_text, iso_text, padded, timestamp_text,
 )
-from pipelines.demo.timeline import is_working, near_tet, office_seconds, tet_holidays, window
+from pipelines.demo.timeline import is_working, near_tet, not_after, office_seconds, tet_holidays, window
 from pipelines.demo.units import Organisation
 from warehouse import domain
 from warehouse.calendar import WorkCalendar
@@ -37,13 +44,17 @@ BUSY_PROVINCES = {  # former provinces with more dossiers than a typical one (ab
     "T-NGHEAN": 1.5, "T-HAIPHONG": 1.5, "T-DANANG": 1.3, "T-CANTHO": 1.2,
 }
 NAT = np.datetime64("NaT", "s")
+UNANSWERED_DAYS = 180  # a dossier sent back this recently may still wait for its citizen
+UNANSWERED_P = 0.25
+UNRECORDED_P = 0.10  # waiting dossiers whose request time the one-stop system did not keep
 
 
-def chunks(rng: np.random.Generator, *, n: int, today: date, calendar: WorkCalendar,
+def chunks(rng: np.random.Generator, *, n: int, today: date, end: np.datetime64, calendar: WorkCalendar,
            org: Organisation, procedures: pd.DataFrame) -> Iterator[pd.DataFrame]:
-    """The dossiers in order of receipt, about ``CHUNK`` at a time (whole days each)."""
+    """The dossiers in order of receipt, about ``CHUNK`` at a time (whole days each), none
+    with a time after ``end`` (at most the end of ``today``)."""
     days = _received_days(rng, n, today, calendar)
-    plan = _Plan(rng, org, procedures, calendar, today)
+    plan = _Plan(rng, org, procedures, calendar, today, end)
     starts = np.unique(np.searchsorted(days, days[::CHUNK]))
     for start, stop in zip(starts, [*starts[1:], n]):
         yield plan.chunk(rng, days[start:stop])
@@ -61,11 +72,11 @@ def _received_days(rng, n, today, calendar) -> np.ndarray:
 class _Plan:
     """What is fixed for the whole run: per procedure, per unit and per route."""
 
-    def __init__(self, rng, org: Organisation, procedures: pd.DataFrame, calendar, today):
+    def __init__(self, rng, org: Organisation, procedures: pd.DataFrame, calendar, today, end):
         self.org, self.calendar = org, calendar
         self.codes = org.codes.astype(str)
         self.first_day, self.today = window(today)[0], np.datetime64(today, "D")
-        self.today_end = self.today + END_OF_DAY
+        self.end = end
         self.proc_codes = procedures["procedure_code"].to_numpy(dtype=str)
         weight = procedures["weight"].to_numpy()
         self.proc_p = weight / weight.sum()
@@ -81,7 +92,7 @@ class _Plan:
 
     def chunk(self, rng: np.random.Generator, days: np.ndarray) -> pd.DataFrame:
         m = len(days)
-        received = np.sort(days.astype("datetime64[s]") + office_seconds(rng, m))
+        received = np.sort(not_after(rng, days.astype("datetime64[s]") + office_seconds(rng, m), self.end))
         proc = rng.choice(len(self.proc_p), m, p=self.proc_p)
         province = rng.choice(self.org.province_routes, m, p=self.province_p)
         unit = self.org.unit_on(np.where(self.proc_route[proc] >= 0, self.proc_route[proc], province),
@@ -89,12 +100,12 @@ class _Plan:
         due_day = self.calendar.add_working_days(days, self.legal[proc])
         supplements, halves = _supplements(rng, m)
         finished = self._finished(rng, days, received, unit, self.legal[proc], due_day, halves)
-        closed = finished <= self.today_end
-        since = (self.today_end - received).astype(np.int64)
+        closed = finished <= self.end
+        since = (self.end - received).astype(np.int64)
         touched = received + (rng.random(m) * since).astype("timedelta64[s]")
         channel, paid = self._channels(rng, days, proc)
 
-        return pd.DataFrame({
+        frame = pd.DataFrame({
             "dossier_id": _ids(self.codes[unit], days),
             "procedure_code": self.proc_codes[proc],
             "unit_code": self.codes[unit],
@@ -108,6 +119,8 @@ class _Plan:
             "paid_online": bool_text(paid),
             "updated_at": timestamp_text(np.where(closed, finished, touched)),
         })
+        self._wait(rng, frame, received, touched, supplements, days)
+        return frame
 
     def _finished(self, rng, days, received, unit, legal, due_day, halves) -> np.ndarray:
         """When each dossier is (or would be) finished. On time: within its working days,
@@ -135,6 +148,23 @@ class _Plan:
         channel = np.select([draw < 0.45 + 0.35 * elapsed, draw > 0.97], [1, 2], 0)
         paid = self.has_fee[proc] & (channel == 1) & (rng.random(m) < 0.70 + 0.15 * elapsed)
         return channel, paid
+
+    def _wait(self, rng, frame: pd.DataFrame, received, touched, supplements, days) -> None:
+        """Who waits for the citizen, and since when (``supplement_requested_at``), drawn
+        after the other columns so that their draws do not depend on it. A dossier whose
+        citizen has not answered is open, last touched at ``touched``; the request lies
+        between its receipt and its last update."""
+        m = len(days)
+        unanswered = ((supplements > 0) & (days > self.today - UNANSWERED_DAYS)
+                      & (rng.random(m) < UNANSWERED_P) & (frame["finished_at"] != "").to_numpy())
+        frame.loc[unanswered, ["status", "finished_at"]] = ["supplement", ""]
+        frame.loc[unanswered, "updated_at"] = timestamp_text(touched[unanswered])
+        into = rng.random(m)
+        span = (touched - received).astype(np.int64)
+        requested = received + (into * span).astype(np.int64).astype("timedelta64[s]")
+        recorded = rng.random(m) >= UNRECORDED_P
+        waiting = (frame["status"] == "supplement").to_numpy()
+        frame["supplement_requested_at"] = timestamp_text(np.where(waiting & recorded, requested, NAT))
 
     def _status(self, rng, closed, supplements, days) -> np.ndarray:
         m = len(closed)

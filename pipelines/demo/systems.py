@@ -93,7 +93,8 @@ create table dm_don_vi (                  -- danh mục đơn vị
     ma_don_vi_cha text,
     hieu_luc_tu text,                     -- YYYY-MM-DD
     hieu_luc_den text,
-    ma_don_vi_ke_thua text                -- đơn vị kế thừa (successor)
+    ma_don_vi_ke_thua text,               -- đơn vị kế thừa (successor)
+    email_lien_he text                    -- hộp thư nhận công văn (contact e-mail)
 );
 create table dm_thu_tuc (                 -- danh mục thủ tục hành chính
     ma_thu_tuc text primary key,
@@ -117,6 +118,7 @@ create table hs_ho_so (                   -- hồ sơ
                                           -- DA_TRA_KET_QUA, TU_CHOI, RUT_HO_SO
     so_lan_bo_sung integer not null default 0,
     so_ngay_bo_sung numeric not null default 0,
+    ngay_yeu_cau_bo_sung text,            -- lần yêu cầu bổ sung đang chờ công dân
     thanh_toan_truc_tuyen integer not null default 0,
     ngay_cap_nhat text not null
 );
@@ -139,7 +141,7 @@ create table so_lieu_giai_ngan (          -- the latest figure of every budget l
 """
 DOSSIER_COLUMNS = ("ma_ho_so", "ma_thu_tuc", "ma_don_vi", "kenh_nop", "ngay_tiep_nhan",
                    "ngay_hen_tra", "ngay_tra_ket_qua", "trang_thai", "so_lan_bo_sung",
-                   "so_ngay_bo_sung", "thanh_toan_truc_tuyen", "ngay_cap_nhat")
+                   "so_ngay_bo_sung", "ngay_yeu_cau_bo_sung", "thanh_toan_truc_tuyen", "ngay_cap_nhat")
 
 
 def export(canonical: dict[str, Path], demo_dir: Path) -> dict[str, Path]:
@@ -202,7 +204,7 @@ def _write_motcua(frames: dict[str, pd.DataFrame], path: Path, last_day: date) -
         units["unit_code"], units["name_vi"], none_if_empty(units["name_en"]),
         units["kind"].str.lower().map(UNIT_KINDS), none_if_empty(units["parent_code"]),
         none_if_empty(units["valid_from"]), none_if_empty(units["valid_to"]),
-        none_if_empty(units["successor_code"]),
+        none_if_empty(units["successor_code"]), none_if_empty(units["contact_email"]),
     )
     procedure_rows = zip(
         procedures["procedure_code"], procedures["name_vi"], none_if_empty(procedures["name_en"]),
@@ -219,6 +221,7 @@ def _write_motcua(frames: dict[str, pd.DataFrame], path: Path, last_day: date) -
         dossiers["status"].str.lower().map(STATUSES),
         dossiers["supplement_count"].replace("", "0").astype(int).tolist(),
         [_number(v) for v in dossiers["supplement_days"]],
+        none_if_empty(dossiers["supplement_requested_at"]),
         _flags(dossiers["paid_online"]), dossiers["updated_at"],
     )
     scratch = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp")
@@ -228,7 +231,7 @@ def _write_motcua(frames: dict[str, pd.DataFrame], path: Path, last_day: date) -
         con.execute("pragma synchronous = off")
         con.executescript(SCHEMA)
         con.execute("begin")
-        con.executemany("insert into dm_don_vi values (?, ?, ?, ?, ?, ?, ?, ?)", unit_rows)
+        con.executemany("insert into dm_don_vi values (?, ?, ?, ?, ?, ?, ?, ?, ?)", unit_rows)
         con.executemany("insert into dm_thu_tuc values (?, ?, ?, ?, ?, ?, ?, ?)", procedure_rows)
         con.executemany(f"insert into hs_ho_so values ({', '.join('?' * len(DOSSIER_COLUMNS))})",
                         dossier_rows)
@@ -262,17 +265,19 @@ def task_items(tasks: pd.DataFrame, units: pd.DataFrame) -> list[dict]:
     names = dict(zip(units["unit_code"], units["name_vi"]))
     items = [
         task_item(task_id, title, source, ref, unit, names.get(unit, ""), assigned, due, done,
-                  parse.timestamp(updated))
-        for task_id, title, source, ref, unit, assigned, due, done, updated in zip(
+                  parse.timestamp(updated), leader, coordinating)
+        for task_id, title, source, ref, unit, assigned, due, done, updated, leader, coordinating in zip(
             tasks["task_id"], tasks["title"], tasks["source"], tasks["document_ref"],
             tasks["lead_unit_code"], tasks["assigned_on"], tasks["due_on"],
-            tasks["completed_on"], tasks["updated_at"])
+            tasks["completed_on"], tasks["updated_at"], tasks["supervising_leader"],
+            tasks["coordinating_units"])
     ]
     return sort_items(items)
 
 
 def task_item(task_id: str, title: str, source: str, ref: str, unit: str, unit_name: str,
-              assigned: str, due: str, done: str, updated: datetime) -> dict:
+              assigned: str, due: str, done: str, updated: datetime, leader: str = "",
+              coordinating: str = "") -> dict:
     return {
         "id": task_id,
         "trich_yeu": title,
@@ -284,6 +289,8 @@ def task_item(task_id: str, title: str, source: str, ref: str, unit: str, unit_n
         "ngay_hoan_thanh": _iso_day(done),
         "tinh_trang": "DA_HOAN_THANH" if done else "DANG_THUC_HIEN",
         "cap_nhat_luc": iso_local(updated),
+        "lanh_dao_chi_dao": leader or None,
+        "don_vi_phoi_hop": coordinating or None,
     }
 
 

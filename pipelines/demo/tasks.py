@@ -13,8 +13,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from pipelines.demo.formats import DAY, END_OF_DAY, date_text, padded, timestamp_text
-from pipelines.demo.timeline import is_working, office_seconds, window
+from pipelines.demo.formats import DAY, date_text, padded, timestamp_text
+from pipelines.demo.timeline import is_working, not_after, office_seconds, window
 from pipelines.demo.units import Organisation
 from warehouse.calendar import WorkCalendar
 from warehouse.domain import TASK_SOURCES
@@ -31,6 +31,19 @@ DOCUMENTS = {
     "other": [("Văn bản", "KTNN-TH", False), ("Kết luận", "KL-TTCP", False)],
 }
 MINISTRY_SYMBOLS = {"BNNMT": "BNNMT", "BTNMT": "BTNMT", "BNNPTNT": "BNN"}  # by parent unit
+# The ministry's leaders who supervise tasks (a demo roster), and the share of tasks that
+# name one, and that name coordinating units.
+LEADERS = (
+    "Bộ trưởng Trần Đức Thắng",
+    "Thứ trưởng Trần Quý Kiên",
+    "Thứ trưởng Lê Công Thành",
+    "Thứ trưởng Nguyễn Hoàng Hiệp",
+    "Thứ trưởng Phùng Đức Tiến",
+    "Thứ trưởng Võ Văn Hưng",
+    "Thứ trưởng Nguyễn Thị Phương Hoa",
+)
+LEADER_P = 0.85
+COORDINATING_P = 0.35
 LAW_TITLES = (
     "Xây dựng Nghị định quy định chi tiết một số điều của {law}",
     "Xây dựng Thông tư hướng dẫn thi hành {law}",
@@ -46,8 +59,10 @@ TOPIC_TITLES = (
 )
 
 
-def build(rng: np.random.Generator, *, n: int, today: date, calendar: WorkCalendar,
+def build(rng: np.random.Generator, *, n: int, today: date, end: np.datetime64, calendar: WorkCalendar,
           org: Organisation) -> pd.DataFrame:
+    """``n`` tasks assigned over the window ending at ``today``, none updated after ``end``
+    (at most the end of ``today``)."""
     days = window(today)
     weight = is_working(calendar, days) * np.exp(np.linspace(0.0, 2.0, len(days)))  # growing use
     assigned = np.sort(rng.choice(days, n, p=weight / weight.sum()))
@@ -67,13 +82,16 @@ def build(rng: np.random.Generator, *, n: int, today: date, calendar: WorkCalend
     completed = np.where(stalled | (completed > np.datetime64(today, "D")),
                          np.datetime64("NaT", "D"), completed)
     done = ~np.isnat(completed)
-    today_end = np.datetime64(today, "D") + END_OF_DAY
-    since = (today_end - assigned.astype("datetime64[s]")).astype(np.int64)
+    since = (end - assigned.astype("datetime64[s]")).astype(np.int64)
     touched = np.where(done, completed.astype("datetime64[s]") + office_seconds(rng, n),
                        assigned.astype("datetime64[s]")
                        + (rng.random(n) * since).astype("timedelta64[s]"))
+    touched = not_after(rng, touched, end)
 
+    leaders, coordinating = _people(np.random.default_rng([n, 19]), org, route, lead)
     return pd.DataFrame({
+        "supervising_leader": leaders,
+        "coordinating_units": coordinating,
         "task_id": _ids(assigned),
         "title": _titles(rng, org, org.current(route), assigned),
         "source": SOURCES[source],
@@ -84,6 +102,36 @@ def build(rng: np.random.Generator, *, n: int, today: date, calendar: WorkCalend
         "completed_on": date_text(completed),
         "updated_at": timestamp_text(touched),
     })
+
+
+def _people(rng, org: Organisation, route: np.ndarray, lead: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The supervising leader (each current unit has its own, as a leader supervises a
+    sector) and one or two coordinating units among the other units valid with the lead
+    one. Drawn from their own stream so the other columns do not change."""
+    n = len(route)
+    current = org.current(route)
+    # the Minister supervises the Office and a few units; each deputy minister a sector
+    leader_of = {row: LEADERS[0] if i % 9 == 0 else LEADERS[1 + i % (len(LEADERS) - 1)]
+                 for i, row in enumerate(np.unique(current).tolist())}
+    leaders = np.where(rng.random(n) < LEADER_P, [leader_of[row] for row in current.tolist()], "")
+    valid_to = org.units["valid_to"].to_numpy(dtype=str)
+    kinds = org.units["kind"].to_numpy(dtype=str)
+    codes = org.codes
+    peers: dict[str, list[str]] = {}
+    for to in np.unique(valid_to).tolist():
+        peers[to] = [c for c, t, k in zip(codes, valid_to, kinds) if t == to and k == "ministry_unit"
+                     and "-" not in c.removeprefix("B") and c.startswith("B") and c[1:3].isdigit()]
+    with_coordination = rng.random(n) < COORDINATING_P
+    count = rng.integers(1, 3, n)
+    coordinating = []
+    for i in range(n):
+        pool = [c for c in peers.get(valid_to[lead[i]], []) if c != codes[lead[i]]]
+        if not with_coordination[i] or not pool:
+            coordinating.append("")
+            continue
+        picks = rng.choice(len(pool), min(count[i], len(pool)), replace=False)
+        coordinating.append(";".join(pool[j] for j in sorted(picks)))
+    return leaders, np.array(coordinating, dtype=object)
 
 
 def _routes(rng, org: Organisation, n: int) -> np.ndarray:

@@ -28,6 +28,20 @@ def office_seconds(rng: np.random.Generator, n: int) -> np.ndarray:
     return (low + rng.random(n) * (high - low)).astype(np.int64).astype("timedelta64[s]")
 
 
+def not_after(rng: np.random.Generator, moments: np.ndarray, end: np.datetime64) -> np.ndarray:
+    """``moments`` (datetime64[s]) with those later than ``end`` moved to a random moment of
+    ``end``'s day before it: when the demo's last day is today, it stops at the generation
+    time, and nothing may happen later than that (no draw when nothing is later)."""
+    late = np.flatnonzero(moments > end)
+    if not len(late):
+        return moments
+    day_start = end.astype("datetime64[D]").astype("datetime64[s]")
+    elapsed = (end - day_start).astype(np.int64)
+    moved = moments.copy()
+    moved[late] = day_start + (rng.random(len(late)) * elapsed).astype(np.int64).astype("timedelta64[s]")
+    return moved
+
+
 def is_working(calendar: WorkCalendar, days: np.ndarray) -> np.ndarray:
     return calendar.working_days_between(days - 1, days) == 1
 

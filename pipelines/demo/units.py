@@ -57,7 +57,10 @@ FOREVER = np.datetime64("9999-12-31", "D")
 NEVER = np.datetime64("0001-01-01", "D")
 STEPS = 3  # longest chain: older unit -> former unit -> current unit
 COLUMNS = ("unit_code", "name_vi", "name_en", "kind", "parent_code", "valid_from", "valid_to",
-           "successor_code")
+           "successor_code", "contact_email")
+MINISTRY_DOMAIN = "mae.gov.vn"
+# Units that have published no contact address (an urging letter to them is reported as not sent).
+NO_CONTACT = ("B26",)
 
 
 @dataclass(frozen=True)
@@ -93,7 +96,7 @@ def build(rng: np.random.Generator) -> Organisation:
 
     def add(code, name_vi, name_en, kind, parent="", valid_from="", valid_to="", successor=""):
         rows.append(dict(zip(COLUMNS, (code, name_vi, name_en, kind, parent, valid_from, valid_to,
-                                       successor))))
+                                       successor, ""))))
         return len(rows) - 1
 
     add(*ROOT, "ministry_unit", valid_from=MINISTRY_MERGER)
@@ -106,10 +109,31 @@ def build(rng: np.random.Generator) -> Organisation:
     _add_provinces(add, chains)
 
     units = pd.DataFrame(rows, columns=list(COLUMNS))
+    units["contact_email"] = [_contact_email(code, name) if not until and not successor else ""
+                              for code, name, until, successor in zip(
+                                  units["unit_code"], units["name_vi"], units["valid_to"],
+                                  units["successor_code"])]
     steps, until = _route_arrays(chains)
     late = _late_units(rng, units, steps, ministry_start, province_start)
     return Organisation(units, steps, until, np.arange(ministry_start, province_start),
                         np.arange(province_start, len(chains)), late)
+
+
+def _contact_email(code: str, name_vi: str) -> str:
+    """The office mailbox of a current unit: ``vanthu@mae.gov.vn`` for the ministry,
+    ``<initials>@mae.gov.vn`` for its units (Cục Quản lý đất đai: ``cqldd@mae.gov.vn``),
+    ``snnmt@<province>.gov.vn`` for a provincial department; none for ``NO_CONTACT``."""
+    if code in NO_CONTACT:
+        return ""
+    if code == ROOT[0]:
+        return f"vanthu@{MINISTRY_DOMAIN}"
+    if code.startswith("S-"):
+        return f"snnmt@{code.removeprefix('S-').lower()}.gov.vn"
+    ascii_name = unicodedata.normalize("NFD", name_vi.replace("Đ", "D").replace("đ", "d"))
+    ascii_name = "".join(ch for ch in ascii_name if not unicodedata.combining(ch))
+    initials = "".join(word[0] for word in ascii_name.replace("–", " ").replace("-", " ").split()
+                       if word[0].isalnum()).lower()
+    return f"{initials}.{code.lower()}@{MINISTRY_DOMAIN}"
 
 
 def _read(name: str) -> list[dict[str, str]]:

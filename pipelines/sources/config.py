@@ -31,6 +31,8 @@ class _Source(BaseModel):
     columns: dict[str, str] = Field(description="canonical column -> native column (dotted path in JSON)")
     values: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="canonical column -> {native value: canonical value}")
+    record_url: str | None = Field(
+        None, description="a record's page in the source system, {<key column>} replaced: lists link to it")
 
     @model_validator(mode="after")
     def _columns_exist(self):
@@ -41,6 +43,10 @@ class _Source(BaseModel):
         missing = [c for c in DATASETS[self.dataset].required_names if c not in self.columns]
         if missing:
             raise ValueError(f"required columns not mapped: {', '.join(missing)}")
+        keys = DATASETS[self.dataset].keys
+        if self.record_url is not None and (len(keys) != 1 or "{" + keys[0] + "}" not in self.record_url
+                                            or not self.record_url.startswith(("https://", "http://"))):
+            raise ValueError(f"record_url must be an http(s) address holding {{{keys[0]}}}")
         return self
 
 
@@ -161,3 +167,13 @@ def load_sources(settings) -> dict[str, SqlSource | HttpSource | FilesSource]:
             raise SourceConfigError(f"{path}: source name '{source.name}' is used twice")
         by_name[source.name] = source
     return by_name
+
+
+def record_urls(settings) -> dict[str, str]:
+    """dataset -> the address pattern of its records in the source system (the first
+    source of the dataset that gives ``record_url``), for lists to link to."""
+    urls: dict[str, str] = {}
+    for source in load_sources(settings).values():
+        if source.record_url and source.dataset not in urls:
+            urls[source.dataset] = source.record_url
+    return urls

@@ -65,8 +65,9 @@ def _expected(settings, week):
     now = {name: query(name, week, scope=Scope.everything(), reader=reader).iloc[0] for name in content.HEADLINE}
     before = {name: query(name, week.previous(), scope=Scope.everything(), reader=reader).iloc[0] for name in content.HEADLINE}
     by_unit = query("dossier_on_time_rate", week, by=("unit",), scope=Scope.everything(), reader=reader)
-    by_unit = by_unit[by_unit["denominator"] > 0].sort_values(["value", "denominator", "unit_code"],
-                                                              ascending=[True, False, True])
+    # a rate on too few records is never named among the latest units (DOMAIN.md, Small samples)
+    by_unit = by_unit[(by_unit["denominator"] > 0) & ~by_unit["small_sample"]].sort_values(
+        ["value", "denominator", "unit_code"], ascending=[True, False, True])
     ranking = query("unit_ranking", week, scope=Scope.everything(), reader=reader)
     units = reader.frame("select unit_code, name_vi from units", {}).set_index("unit_code")["name_vi"]
     return now, before, by_unit.head(5), ranking, units

@@ -2,12 +2,16 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from tests.dashboard.conftest import find, text
 from tests.warehouse.test_runs import quarantined_copy
 from warehouse.snapshots import Reader
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
@@ -129,6 +133,35 @@ def test_english_labels(render, demo, data_status):
     grid = find(tree, "data-runs-grid")
     assert [c["headerName"] for c in grid.columnDefs][:4] == ["Started", "Source", "Dataset", "Status"]
     assert grid.rowData[0]["status"] == "✓ Succeeded"
+
+
+def test_a_watermark_later_than_now_is_flagged(data_status):
+    now = datetime(2026, 12, 2, 21, 30, tzinfo=VN)
+    ahead = "2026-12-02 23:59:40"  # naive: the source's local time
+    assert data_status._watermark(ahead, "vi", now) == (
+        "23:59 02/12/2026 ⚠ sau thời điểm hiện tại theo đồng hồ của nguồn")
+    assert data_status._watermark(ahead, "en", now) == "23:59 02/12/2026 ⚠ later than now by the source's clock"
+    assert data_status._watermark("2026-12-02T16:00:00+00:00", "vi", now).endswith("nguồn")  # 23:00 local
+    assert data_status._watermark("2026-12-02T21:29:59", "vi", now) == "21:29 02/12/2026"
+    assert data_status._watermark("2026-12-02T14:00:00+00:00", "en", now) == "21:00 02/12/2026"
+    assert data_status._watermark("v42", "en", now) == "v42"  # not a time: as given
+
+
+def test_the_screen_flags_a_source_whose_watermark_is_ahead_of_now(render, use, demo, tmp_path, data_status):
+    from tests.conftest import make_settings
+
+    copy = make_settings(tmp_path / "var")
+    copy.warehouse_dir.mkdir(parents=True)
+    sources = json.loads((demo[0].warehouse_dir / "sources.json").read_text(encoding="utf-8"))
+    ahead = (datetime.now(VN) + timedelta(hours=3)).replace(tzinfo=None).isoformat(timespec="seconds")
+    for source in sources:
+        if source["source_name"] == "motcua_dossiers":
+            source["watermark"] = ahead
+    (copy.warehouse_dir / "sources.json").write_text(json.dumps(sources), encoding="utf-8")
+    use(copy)
+    tree = render(data_status.layout, role="admin")
+    assert "⚠ sau thời điểm hiện tại theo đồng hồ của nguồn" in text(find(tree, "data-source-motcua_dossiers"))
+    assert "theo đồng hồ của nguồn" not in text(find(tree, "data-source-vpcp_tasks"))
 
 
 def test_spans_read_naturally(data_status):

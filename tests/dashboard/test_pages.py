@@ -95,9 +95,10 @@ def test_a_page_module_alone_adds_a_screen_to_the_menu_behind_its_right(app, dem
     monkeypatch.setitem(catalogue(), "nav.reports", {"vi": "Báo cáo", "en": "Reports"})
     extra = create_app(settings, pages=pages_package("extra_pages", reports=REPORTS))
     analyst = client_as(extra, ensure_user(settings, "analyst", "analyst"))  # holds "export"
-    office = client_as(extra, ensure_user(settings, "pages-office", "office"))  # does not
-    # in the menu at its order (25: after the tasks, 20, before the budget, 30), for its right only
-    assert menu(analyst) == ["overview", "procedures", "tasks", "reports", "budget", "rankings", "unit", "briefs"]
+    office = client_as(extra, ensure_user(settings, "pages-leader", "leader"))  # does not
+    # in the menu at its order (25: after the tasks, 20, and urging, 22, before the budget, 30), for its right only
+    assert menu(analyst) == ["overview", "procedures", "tasks", "urging", "reports", "budget", "rankings", "unit",
+                             "briefs"]
     assert menu(office) == ["overview", "procedures", "tasks", "budget", "rankings", "unit", "briefs"]
     # the gate: its address, the routing callback that builds it, and its own callback
     assert analyst.get("/reports", headers=HTML).status_code == 200

@@ -84,7 +84,8 @@ def test_the_field_filter_changes_the_numbers(render, layout, reader):
         f"{fmt.decimal(points.at[field, 'value'])} / 20")
     # unit bars within the field only
     by_unit = query("dossier_on_time_rate", PERIOD, by=("unit", "field"), scope=Scope.everything(), reader=reader)
-    by_unit = by_unit[(by_unit.field == field) & (by_unit.denominator > 0)]
+    # a unit on too few records is not listed among the lowest (DOMAIN.md, Small samples)
+    by_unit = by_unit[(by_unit.field == field) & (by_unit.denominator > 0) & ~by_unit.small_sample]
     bar = drill(tree, "procedures-unit-on_time").data[0]
     assert sorted(bar.x) == pytest.approx(sorted(by_unit.value)[:15])
     assert all(params(h).get("field") == field for h in bar.customdata)

@@ -22,11 +22,11 @@ SIGN_IN = ("/login", "/setup/", "/password/", "/kiosk/")
 PUBLIC = ("/api/v1/openapi.json",)  # the API's description: no data
 API = "/api/v1/"  # answers machines: JSON refusals, never a sign-in page
 SCREENS = {"overview": "/", "procedures": "/procedures", "tasks": "/tasks", "budget": "/budget",
-           "rankings": "/rankings", "unit": "/unit", "wall": "/wall", "data": "/data",
+           "rankings": "/rankings", "unit": "/unit", "wall": "/wall", "data": "/data", "urging": "/urging",
            "access": "/admin/access", "api_clients": "/admin/api", "audit": "/admin/audit"}
 DESK = {"overview", "procedures", "tasks", "budget", "rankings", "unit", "wall"}
 # who opens what: written out here, not derived from the code under test
-MATRIX = {"leader": DESK, "office": DESK, "analyst": DESK, "unit": DESK,
+MATRIX = {"leader": DESK, "office": DESK | {"urging"}, "analyst": DESK | {"urging"}, "unit": DESK | {"urging"},
           "admin": {"data", "access", "api_clients", "audit"}, "kiosk": {"wall"}}
 ADMIN = Principal("system", "test-admin", ROLES["admin"], role="admin")
 

@@ -56,7 +56,7 @@ def test_states_by_source_are_the_task_facts(render, layout, reader):
     assert (facts[list(STATES[:4])].sum(axis=1) == facts["assigned"]).all()
 
 
-def test_overdue_by_lead_unit_drills_to_the_unit(render, layout, reader):
+def test_overdue_by_lead_unit_drills_to_its_overdue_tasks(render, layout, reader):
     query_ = {"from": "2026-01-01", "to": "2026-11-20"}
     tree = render(layout, **query_)
     bar = find(tree, {"type": "drill", "name": "tasks-units"}).figure.data[0]
@@ -64,7 +64,7 @@ def test_overdue_by_lead_unit_drills_to_the_unit(render, layout, reader):
     expected = expected[expected.numerator > 0].sort_values(["value", "unit_code"], ascending=[False, True]).head(15)
     assert list(bar.x)[::-1] == list(expected.value)
     for href, code in zip(list(bar.customdata)[::-1], expected.unit_code):
-        assert params(href) == {"path": "/unit", "unit": code, "via": "tasks", **query_}
+        assert params(href) == {"path": "/tasks", "unit": code, "state": "overdue", **query_}
 
 
 def test_the_most_overdue_tasks(render, layout, reader):
@@ -106,3 +106,49 @@ def test_a_period_before_any_task_shows_why(render, layout):
     for name in ("tasks-sources", "tasks-units", "tasks-list"):
         assert find(tree, f"{name}-empty") is not None, name
     assert "Chưa có nhiệm vụ nào được giao đến ngày 31/01/2010" in text(tree)
+
+
+def _worklist_ids(tree) -> list[str]:
+    table = find(tree, "tasks-worklist-table")
+    return [] if table is None else [text(row.children[0]) for row in table.children[1].children]
+
+
+def test_the_worklist_filters_by_source_state_leader_and_unit(render, layout, reader):
+    query_ = {"from": "2026-11-01", "to": "2026-11-20"}
+    everything = lists.tasks(END, reader=reader, scope=Scope.everything(), due_soon_days=5, limit=10_000)
+    overdue_pm = everything[(everything["state"] == "overdue") & (everything["source"] == "prime_minister")]
+    assert len(overdue_pm) > 0
+    tree = render(layout, source="prime_minister", state="overdue", **query_)
+    rows = find(tree, "tasks-worklist-table").children[1].children
+    assert len(rows) == min(50, len(overdue_pm))
+    expected = overdue_pm.sort_values(["days_overdue", "due_on", "task_id"], ascending=[False, True, True])
+    for row, task in zip(rows, expected.itertuples()):
+        assert task.document_ref in text(row.children[0]) and task.title in text(row.children[0])
+        assert text(row.children[3]) == f"quá {fmt.count(task.days_overdue)} ngày"
+        assert text(row.children[4]) == (task.supervising_leader if isinstance(task.supervising_leader, str) else "—")
+        assert text(row.children[6]) == "Quá hạn"
+    leader = everything["supervising_leader"].dropna().iloc[0]
+    unit = everything["unit_code"].iloc[0]
+    tree = render(layout, leader=leader, unit=unit, state="due_soon", **query_)
+    table = find(tree, "tasks-worklist-table")
+    expected = everything[(everything["supervising_leader"] == leader) & (everything["unit_code"] == unit)
+                          & (everything["state"] == "due_soon")]
+    assert (0 if table is None else len(table.children[1].children)) == min(50, len(expected))
+    pager = text(find(render(layout, **query_), "tasks-worklist-pager"))
+    assert f"{fmt.count(len(everything))} nhiệm vụ" in pager
+
+
+def test_a_source_bar_opens_the_list_filtered_by_its_source_and_state(render, layout):
+    tree = render(layout, **{"from": "2026-11-01", "to": "2026-11-20"})
+    figure = find(tree, {"type": "drill", "name": "tasks-sources"}).figure
+    overdue = next(trace for trace in figure.data if trace.name == "Chưa hoàn thành, quá hạn")
+    hrefs = [params(h) for h in overdue.customdata]
+    assert {h["source"] for h in hrefs} <= set(SOURCES) and {h["state"] for h in hrefs} == {"overdue"}
+    assert all(h["path"] == "/tasks" for h in hrefs)
+
+
+def test_a_leader_sees_no_worklist_and_a_bad_filter_is_refused_not_an_error(render, layout):
+    tree = render(layout, role="leader")
+    assert find(tree, "tasks-worklist-table") is None
+    tree = render(layout, state="late", source="nobody")
+    assert find(tree, "tasks-worklist-table") is not None  # the filters dropped, said so on the page

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import unicodedata
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -16,14 +16,14 @@ CONFIG = Path(__file__).resolve().parents[2] / "config"
 TODAY = date(2026, 3, 15)
 COLUMNS = {
     "units": ["unit_code", "name_vi", "name_en", "kind", "parent_code", "valid_from", "valid_to",
-              "successor_code"],
+              "successor_code", "contact_email"],
     "procedures": ["procedure_code", "name_vi", "name_en", "field", "level", "legal_days",
                    "has_fee", "full_online"],
     "dossiers": ["dossier_id", "procedure_code", "unit_code", "channel", "received_at", "due_at",
-                 "finished_at", "status", "supplement_count", "supplement_days", "paid_online",
-                 "updated_at"],
+                 "finished_at", "status", "supplement_count", "supplement_days",
+                 "supplement_requested_at", "paid_online", "updated_at"],
     "tasks": ["task_id", "title", "source", "document_ref", "lead_unit_code", "assigned_on",
-              "due_on", "completed_on", "updated_at"],
+              "due_on", "completed_on", "updated_at", "supervising_leader", "coordinating_units"],
     "budget": ["unit_code", "fiscal_year", "category", "line_code", "line_name", "plan_amount",
                "as_of", "disbursed_amount"],
 }
@@ -59,6 +59,7 @@ def dossiers(data) -> pd.DataFrame:
         due=pd.to_datetime(frame["due_at"], format="%Y-%m-%d %H:%M:%S"),
         finished=pd.to_datetime(frame["finished_at"], format="%Y-%m-%d %H:%M:%S"),
         updated=pd.to_datetime(frame["updated_at"], format="%Y-%m-%d %H:%M:%S"),
+        requested=pd.to_datetime(frame["supplement_requested_at"], format="%Y-%m-%d %H:%M:%S"),
         legal=frame["procedure_code"].map(legal),
         pause=pd.to_timedelta(frame["supplement_days"].astype(float), unit="D"),
     )
@@ -180,6 +181,39 @@ def test_dossier_times_follow_the_rules(dossiers, calendar):
     count = dossiers["supplement_count"].astype(int)
     assert (dossiers["status"][count == 0] != "supplement").all()
     assert ((count == 0) == (dossiers["pause"] == pd.Timedelta(0))).all()
+
+
+def test_waiting_dossiers_carry_the_moment_they_were_sent_back(dossiers):
+    waiting = dossiers["status"] == "supplement"
+    requested = dossiers["requested"]
+    assert requested[~waiting].isna().all()  # meaningful only while waiting
+    assert 0.05 < requested[waiting].isna().mean() < 0.2  # some not recorded: judged at updated_at
+    sent = waiting & requested.notna()
+    assert (requested[sent] >= dossiers["received"][sent].dt.floor("s")).all()
+    assert (requested[sent] <= dossiers["updated"][sent]).all()
+    # judged at that moment (or at the last update): on time for most, late for some
+    judged = requested.fillna(dossiers["updated"])
+    effective = dossiers["due"] + dossiers["pause"]
+    once = waiting & (dossiers["supplement_count"].astype(int) == 1) & effective.notna()
+    assert (judged[once] <= effective[once]).sum() > (judged[once] > effective[once]).sum() >= 5
+
+
+def test_a_demo_ending_today_stops_at_the_generation_time(tmp_path, calendar):
+    """Generated at 09:30 on its last day, the demo holds nothing that happens later; ending
+    on a past day, it runs to that day's end."""
+    now = datetime(2026, 3, 15, 9, 30)
+    files = generate(tmp_path / "now", seed=7, n_dossiers=5_000, today=TODAY, calendar=calendar, now=now)
+    late = generate(tmp_path / "later", seed=7, n_dossiers=5_000, today=TODAY, calendar=calendar,
+                    now=datetime(2026, 3, 16, 8, 0))
+    for folder, limit in ((files, pd.Timestamp(now)), (late, END_OF_TODAY)):
+        dossiers = pd.read_csv(folder["dossiers"], dtype=str, keep_default_na=False)
+        tasks = pd.read_csv(folder["tasks"], dtype=str, keep_default_na=False)
+        moments = pd.concat([_local(dossiers[c].replace("", None).dropna()) for c in
+                             ("received_at", "finished_at", "supplement_requested_at", "updated_at")]
+                            + [pd.to_datetime(tasks["updated_at"], format="%Y-%m-%d %H:%M:%S")])
+        assert moments.max() <= limit
+        assert (moments.dt.date == TODAY).sum() > 10  # the last day is not left empty
+    assert (moments > pd.Timestamp(now)).any()  # ending on a past day: its afternoon too
 
 
 def test_dossier_shares_and_late_units(data, dossiers):

@@ -304,6 +304,29 @@ def test_the_clock_moves(advanced):
     assert states[2]["clock"] == [{"real_at": "2026-11-23T09:40:00", "demo_at": results[1]["demo_at"]}]
 
 
+def test_the_clock_never_passes_now(tmp_path, exported):
+    """Advanced on the demo's last day, before the end the clock was set to, and then again
+    within a minute: each step ends now, and every row it writes is stamped no later."""
+    source_settings, _ = exported
+    settings = make_settings(tmp_path / "var")
+    shutil.copytree(source_settings.demo_dir, settings.demo_dir)
+    t0 = datetime.combine(DEMO_TODAY, datetime.min.time()) + timedelta(hours=15)
+    before = _state(settings)
+    for now in (t0, t0 + timedelta(seconds=20)):
+        result = advance(settings, {"dossiers", "tasks", "budget"}, now=now)
+        stamp = now.strftime("%Y-%m-%d %H:%M:%S")
+        assert (result["demo_from"], result["demo_at"]) == (
+            (now - timedelta(minutes=1)).strftime("%Y-%m-%d %H:%M:%S"), stamp)
+        state = _state(settings)
+        written = [r for k, r in state["dossiers"].items() if r != before["dossiers"].get(k)]
+        assert written and {r["ngay_cap_nhat"] for r in written} == {stamp}
+        assert all(r["ngay_tiep_nhan"] <= stamp and (r["ngay_tra_ket_qua"] or "") <= stamp
+                   and (r["ngay_yeu_cau_bo_sung"] or "") <= stamp for r in written)
+        tasks = [t for k, t in state["tasks"].items() if t != before["tasks"].get(k)]
+        assert tasks and {t["cap_nhat_luc"] for t in tasks} == {now.isoformat() + "+07:00"}
+        before = state
+
+
 def test_advance_changes_only_what_it_reports(advanced, calendar):
     _, states, results = advanced
     assert states[0]["units"] == states[2]["units"] and states[0]["procedures"] == states[2]["procedures"]
@@ -327,8 +350,12 @@ def test_advance_changes_only_what_it_reports(advanced, calendar):
         assert all(previous < new[k]["ngay_tra_ket_qua"] <= moment for k in finished)
         for k in changed:  # only the status, its finish time, supplements and the stamp move
             moved = {c for c in old[k] if old[k][c] != new[k][c]}
-            assert moved <= {"trang_thai", "ngay_tra_ket_qua", "so_lan_bo_sung", "ngay_cap_nhat"}
+            assert moved <= {"trang_thai", "ngay_tra_ket_qua", "so_lan_bo_sung", "ngay_yeu_cau_bo_sung",
+                             "ngay_cap_nhat"}
             assert old[k]["trang_thai"] in ("DA_TIEP_NHAN", "DANG_XU_LY")
+        sent_back = [k for k in changed if new[k]["trang_thai"] == "CHO_BO_SUNG"]
+        assert len(sent_back) == counts["supplement"]
+        assert all(new[k]["ngay_yeu_cau_bo_sung"] == moment for k in sent_back)  # the request, now
 
         tasks_before, tasks_after = before["tasks"], after["tasks"]
         stamp = datetime.fromisoformat(moment).isoformat() + "+07:00"

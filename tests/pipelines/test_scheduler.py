@@ -31,7 +31,9 @@ def test_default_jobs_from_config(settings):
     jobs = {job.name: job for job in load_jobs(settings)}
     assert {name: job.cron for name, job in jobs.items()} == {
         "dossiers": "*/10 * * * *", "tasks": "5 * * * *", "budget": "0 6 * * *", "weekly_brief": "0 7 * * mon",
-        "goc_push": "*/30 * * * *"}
+        "goc_push": "*/30 * * * *", "mail_outbox": "*/5 * * * *", "daily_digest": "30 7 * * mon-fri"}
+    assert jobs["mail_outbox"].run == "dashboard.urging.jobs:deliver_mail"
+    assert jobs["daily_digest"].run == "dashboard.urging.jobs:daily_digest"
     assert jobs["dossiers"].kwargs == {"sources": ["motcua_units", "motcua_procedures", "motcua_dossiers"]}
     from pipelines.run import pull
     assert all(jobs[name].target() is pull for name in ("dossiers", "tasks", "budget"))

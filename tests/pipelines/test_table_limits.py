@@ -158,10 +158,12 @@ def test_text_no_table_holds_is_quarantined(settings):
     from pipelines.ingest import load_run
     from pipelines.sources.batch import Batch
 
-    frame = pd.DataFrame({"unit_code": ["U1", "U2", "U3"], "name_vi": ["Cục Một", "Cục \ud800 lỗi", "Sở Ba"],
-                          "name_en": [None, None, None], "kind": ["ministry_unit", "ministry_unit", "x\udfff"],
-                          "parent_code": [None] * 3, "valid_from": [None] * 3, "valid_to": [None] * 3,
-                          "successor_code": [None] * 3, ROW_COLUMN: [1, 2, 3], SOURCE_COLUMN: "api"})
+    from pipelines.records import DATASETS
+
+    given = {"unit_code": ["U1", "U2", "U3"], "name_vi": ["Cục Một", "Cục \ud800 lỗi", "Sở Ba"],
+             "kind": ["ministry_unit", "ministry_unit", "x\udfff"]}
+    frame = pd.DataFrame({name: given.get(name, [None] * 3) for name in DATASETS["units"].column_names})
+    frame[ROW_COLUMN], frame[SOURCE_COLUMN] = [1, 2, 3], "api"
     with writer(settings) as con:
         run = load_run(con, "units", [Batch(frame)], label="api")
         reasons = _reasons(con, "units")

@@ -33,13 +33,18 @@ TEXT_DOSSIERS = {
     "status": ["finished", "processing", "supplement"],
     "supplement_count": ["0", "1", ""],
     "supplement_days": ["0", "2.5", ""],
+    "supplement_requested_at": ["", "", "2026-03-03T02:00:00+00:00"],
     "paid_online": ["true", "false", ""],
     "updated_at": ["2026-03-10 09:00:00", "2026-03-03 10:00:00", "2026-03-03 10:00:00"],
 }
 
 
 def _frame(columns: dict, dataset=DOSSIERS, source: str = "a.csv") -> pd.DataFrame:
-    frame = pd.DataFrame({name: columns[name] for name in dataset.column_names})
+    """The delivery with the dataset's columns; optional ones not given are empty, as a
+    source without them delivers them."""
+    rows = len(next(iter(columns.values())))
+    frame = pd.DataFrame({name: columns[name] if name in columns else pd.Series([None] * rows, dtype=object)
+                          for name in dataset.column_names})
     frame[ROW_COLUMN] = range(2, len(frame) + 2)
     frame[SOURCE_COLUMN] = source
     return frame
@@ -68,6 +73,19 @@ def test_text_dossiers_are_typed():
     assert good["supplement_days"].tolist() == [0.0, 2.5, 0.0]
     assert good["paid_online"].tolist() == [True, False, False]
     assert good["due_at"].isna().tolist() == [False, True, True]
+    assert [str(t) for t in good["supplement_requested_at"]] == ["NaT", "NaT", "2026-03-03 09:00:00"]
+
+
+def test_a_source_without_the_request_time_loads_as_before():
+    """supplement_requested_at is optional: a delivery without it is typed as before, the
+    column empty."""
+    without = {k: v for k, v in TEXT_DOSSIERS.items() if k != "supplement_requested_at"}
+    checked = validate(_text(without), DOSSIERS, KNOWN)
+    assert checked.bad.empty
+    assert checked.good["supplement_requested_at"].isna().all()
+    full = validate(_text(TEXT_DOSSIERS), DOSSIERS, KNOWN).good
+    pd.testing.assert_frame_equal(checked.good.drop(columns="supplement_requested_at"),
+                                  full.drop(columns="supplement_requested_at"))
 
 
 def test_typed_columns_load_like_their_text():
@@ -85,6 +103,7 @@ def test_typed_columns_load_like_their_text():
         "status": ["finished", "processing", "supplement"],
         "supplement_count": pd.Series([0, 1, None], dtype="Int64"),
         "supplement_days": [0.0, 2.5, np.nan],
+        "supplement_requested_at": pd.Series([None, None, datetime(2026, 3, 3, 9)], dtype="datetime64[ns]"),
         "paid_online": pd.Series([True, False, None], dtype="boolean"),
         "updated_at": pd.to_datetime(["2026-03-10 09:00:00", "2026-03-03 10:00:00", "2026-03-03 10:00:00"]),
     })
@@ -223,6 +242,16 @@ def test_reasons_for_bad_cells_are_unchanged():
     assert checked.bad.columns.tolist() == ["source", "row_number", "reason", "record"]
 
 
+def test_a_supplement_request_before_receipt_is_quarantined():
+    waiting = {k: v[2] for k, v in TEXT_DOSSIERS.items()}  # D3, received 02/03/2026 08:30
+    cases = {"R1": "2026-03-02 08:30:00", "R2": "2026-03-02 08:29:59", "R3": "sáng nay", "R4": ""}
+    rows = [{**waiting, "dossier_id": key, "supplement_requested_at": value} for key, value in cases.items()]
+    checked = validate(_text({k: [r[k] for r in rows] for k in DOSSIERS.column_names}), DOSSIERS, KNOWN)
+    assert checked.good["dossier_id"].tolist() == ["R1", "R4"]
+    assert _reasons(checked) == {3: "supplement_requested_at is before received_at",
+                                 4: "supplement_requested_at: unparseable date/time 'sáng nay'"}
+
+
 def test_reasons_for_other_datasets():
     units = _text({"unit_code": ["A", "B", "C", "D"], "name_vi": ["a", "b", "c", "d"], "name_en": [""] * 4,
                    "kind": ["ministry_unit", "agency", "ministry_unit", "ministry_unit"],
@@ -345,7 +374,7 @@ def test_fast_paths_agree_with_the_scalar_parsers(dataset, name, texts):
     cells = texts * 3  # enough rows for the vectorised paths, and repeats
     key = {"dossiers": "dossier_id", "tasks": "task_id", "budget": "line_code"}[dataset.name]
     rows = [{**good_row, key: f"K{i}", name: text} for i, text in enumerate(cells)]
-    frame = _text({k: [r[k] for r in rows] for k in dataset.column_names}, dataset)
+    frame = _text({k: [r[k] for r in rows] for k in dataset.column_names if k in good_row}, dataset)
     checked = validate(frame, dataset, KNOWN)
     reasons = _reasons(checked)
     good = iter(checked.good[name].tolist())

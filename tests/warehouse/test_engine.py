@@ -12,7 +12,6 @@ import pytest
 
 from tests.warehouse.test_rules import MARCH, reader  # noqa: F401 - the small rules warehouse
 from warehouse import indicators, lists, metrics, reference
-from pipelines.ingest import ingest_files
 from warehouse.db import writer
 from warehouse.registry import DOSSIER, REGISTRY, TASK, Family, Metric, _check_registry
 from warehouse.scope import Scope
@@ -98,17 +97,10 @@ def test_ranking_components_are_registry_metrics():
 def test_the_ranking_uses_the_weights_its_snapshot_was_published_with(tmp_path):
     """Weights are stored at publish: editing config/ranking.toml changes nothing until the
     next publish, which then ranks with the new weights."""
-    from tests.conftest import make_settings
     from tests.warehouse import test_rules
 
     config = test_rules.config_without_minimum(tmp_path / "config")
-    settings = make_settings(tmp_path / "var", config_dir=config)
-    with writer(settings) as con:
-        for name in ("units", "procedures", "dossiers", "tasks", "budget"):
-            path = tmp_path / f"{name}.csv"
-            path.write_text(getattr(test_rules, name.upper()), encoding="utf-8")
-            assert ingest_files(con, name, [path]).quarantined == 0
-        publish(con, settings)
+    settings = test_rules.publish_records(tmp_path, config)
 
     def ranking():
         return metrics.query("unit_ranking", MARCH, scope=Scope.everything(), reader=Reader(settings))

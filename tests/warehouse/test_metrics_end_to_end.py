@@ -81,30 +81,65 @@ def _rollup(units: pd.DataFrame):
     return current
 
 
-def _expected_on_time(raw, period: Period, structure: str) -> dict:
+def _dossiers(raw) -> list[dict]:
+    """Each dossier's times: received, effective due, closed (None while open) and, for one
+    waiting for the citizen, the moment it was sent back (its request time, else its last
+    update)."""
     legal = dict(zip(raw["procedures"]["procedure_code"], raw["procedures"]["legal_days"].astype(int)))
-    current = _rollup(raw["units"])
-    start = datetime.combine(period.start, time.min)
-    end = datetime.combine(period.end, time(23, 59, 59))
-    counts: dict = {}
+    out = []
     for r in raw["dossiers"].itertuples():
         received = _local(r.received_at)
         due = _local(r.due_at) or datetime.combine(
             _nth_working_day_after(received.date(), legal[r.procedure_code]), time(23, 59, 59))
-        effective_due = due + timedelta(days=float(r.supplement_days or 0))
-        finished = _local(r.finished_at)
-        closed_at = finished if r.status in CLOSED else None
-        if received > end or (closed_at is not None and closed_at < start):
+        out.append({
+            "unit_code": r.unit_code, "received": received,
+            "effective_due": due + timedelta(days=float(r.supplement_days or 0)),
+            "closed_at": _local(r.finished_at) if r.status in CLOSED else None,
+            "sent_back": (_local(r.supplement_requested_at) or _local(r.updated_at)) if r.status == "supplement"
+            else None,
+            "late_anyway": int(r.supplement_count or 0) > 1,
+        })
+    return out
+
+
+def _expected_on_time(raw, period: Period, structure: str) -> dict:
+    current = _rollup(raw["units"])
+    start = datetime.combine(period.start, time.min)
+    end = datetime.combine(period.end, time(23, 59, 59))
+    counts: dict = {}
+    for d in _dossiers(raw):
+        closed_at = d["closed_at"]
+        if d["received"] > end or (closed_at is not None and closed_at < start):
             continue  # not handled in the period
-        if int(r.supplement_count or 0) > 1:
+        if d["late_anyway"]:
             on_time = False
         elif closed_at is not None and closed_at <= end:
-            on_time = closed_at <= effective_due
+            on_time = closed_at <= d["effective_due"]
+        elif d["sent_back"] is not None and d["sent_back"] <= end:  # waiting: judged when sent back
+            on_time = d["sent_back"] <= d["effective_due"]
         else:
-            on_time = effective_due >= end
-        unit = current(r.unit_code) if structure == "current" else r.unit_code
+            on_time = d["effective_due"] >= end
+        unit = current(d["unit_code"]) if structure == "current" else d["unit_code"]
         num, den = counts.get(unit, (0, 0))
         counts[unit] = (num + on_time, den + 1)
+    return counts
+
+
+def _expected_overdue_open(raw, as_of: date) -> dict:
+    """Open at the end of ``as_of``: not waiting with the effective due passed; more than one
+    supplement request; or waiting, sent back after the effective due."""
+    current = _rollup(raw["units"])
+    end = datetime.combine(as_of, time(23, 59, 59))
+    counts: dict = {}
+    for d in _dossiers(raw):
+        if d["received"] > end or (d["closed_at"] is not None and d["closed_at"] <= end):
+            continue  # not open then
+        waiting = d["sent_back"] is not None and d["sent_back"] <= end
+        overdue = d["late_anyway"] or (d["sent_back"] > d["effective_due"] if waiting
+                                       else d["effective_due"] < end)
+        unit = current(d["unit_code"])
+        num, den = counts.get(unit, (0, 0))
+        counts[unit] = (num + overdue, den + 1)
     return counts
 
 
@@ -172,6 +207,32 @@ def test_dossier_on_time_rate(files, period):
     num, den = _total(_expected_on_time(raw, period, "current"))
     assert (total.numerator, total.denominator) == (num, den) and den > 0
     assert total.value == pytest.approx(num / den)
+
+
+@pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.start}..{p.end}")
+def test_dossier_overdue_open(files, period):
+    settings, raw = files
+    expected = _expected_overdue_open(raw, period.end)
+    got = query("dossier_overdue_open", period, by=["unit"], scope=Scope.everything(), reader=Reader(settings))
+    # units with no open dossier at the end are listed with (0, 0)
+    assert {unit: counts for unit, counts in _as_dict(got).items() if counts != (0, 0)} == expected
+    assert sum(n for n, _ in expected.values()) > 0
+
+
+def test_the_demo_has_dossiers_waiting_on_both_sides_of_their_due(files):
+    """Sent back before their effective due and after it, at the demo's end, some with a
+    request time and some judged at their last update: the cases the rule tells apart."""
+    _, raw = files
+    waiting = [d for d in _dossiers(raw) if d["sent_back"] is not None and not d["late_anyway"]]
+    before = [d for d in waiting if d["sent_back"] <= d["effective_due"]]
+    after = [d for d in waiting if d["sent_back"] > d["effective_due"]]
+    assert len(before) >= 5 and len(after) >= 3
+    unrecorded = raw["dossiers"][(raw["dossiers"]["status"] == "supplement")
+                                 & (raw["dossiers"]["supplement_requested_at"] == "")]
+    assert len(unrecorded) >= 2
+    # long past their due, some of those sent back in time still wait: on time, not overdue
+    end = datetime.combine(PERIODS[2].end, time(23, 59, 59))
+    assert any(d["effective_due"] < end for d in before)
 
 
 @pytest.mark.parametrize("period", PERIODS, ids=lambda p: f"{p.start}..{p.end}")

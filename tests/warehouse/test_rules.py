@@ -83,12 +83,12 @@ def config_without_minimum(folder):
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
 
 
-@pytest.fixture(scope="module")
-def reader(tmp_path_factory):
+def publish_records(folder, config_dir):
+    """The hand-made records above, loaded through the real pipeline and published with
+    the configuration in ``config_dir``; the settings of that warehouse."""
     from tests.conftest import make_settings
 
-    folder = tmp_path_factory.mktemp("rules")
-    settings = make_settings(folder / "var", config_dir=config_without_minimum(folder / "config"))
+    settings = make_settings(folder / "var", config_dir=config_dir)
     with writer(settings) as con:
         for name, text in (("units", UNITS), ("procedures", PROCEDURES), ("dossiers", DOSSIERS),
                            ("tasks", TASKS), ("budget", BUDGET)):
@@ -96,7 +96,13 @@ def reader(tmp_path_factory):
             path.write_text(text, encoding="utf-8")
             assert ingest_files(con, name, [path]).quarantined == 0
         publish(con, settings)
-    return Reader(settings)
+    return settings
+
+
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("rules")
+    return Reader(publish_records(folder, config_without_minimum(folder / "config")))
 
 
 def _one(reader, name, period, scope=None, **options):

@@ -9,7 +9,6 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from pipelines.ingest import ingest_files
 from tests.warehouse import test_rules
 from warehouse import published
 from warehouse.db import writer
@@ -24,17 +23,10 @@ EVERYTHING = Scope.everything()
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory):
     from config.settings import CONFIG_DIR
-    from tests.conftest import make_settings
 
     folder = tmp_path_factory.mktemp("status")
     shutil.copytree(CONFIG_DIR, folder / "config")
-    settings = make_settings(folder / "var", config_dir=folder / "config")
-    with writer(settings) as con:
-        for name in ("units", "procedures", "dossiers", "tasks", "budget"):
-            path = folder / f"{name}.csv"
-            path.write_text(getattr(test_rules, name.upper()), encoding="utf-8")
-            assert ingest_files(con, name, [path]).quarantined == 0
-        publish(con, settings)
+    settings = test_rules.publish_records(folder, folder / "config")
     return settings, Reader(settings)
 
 

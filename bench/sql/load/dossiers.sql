@@ -17,6 +17,7 @@ select
     choice(status) as status,
     coalesce(cast(cell(supplement_count) as integer), 0) as supplement_count,
     coalesce(cast(cell(supplement_days) as decimal(9, 3)), 0) as supplement_days,
+    local_time(supplement_requested_at) as supplement_requested_at,
     flag(paid_online) as paid_online,
     local_time(updated_at) as updated_at
 from read_csv($path, header = true, all_varchar = true)

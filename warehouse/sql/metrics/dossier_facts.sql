@@ -4,6 +4,7 @@
 --   received*, closed, closed_on_time   what happened within the bucket
 --   handled    received by the end and not closed before the start
 --   on_time    closed on time within the bucket, plus open and not yet due at its end
+--              (waiting for the citizen: sent back by the due; see int_dossier_events)
 --   open, open_ok, open_overdue          the state at the end of the bucket
 -- {lookup} is one of the _lookup_*.sql snippets; {mart}, {keys}, {end_keys} and {match}
 -- are identifiers from the registry.

@@ -18,7 +18,8 @@ final as (
         open_overdue,
         done_on_time + done_late + open_overdue as fallen_due,
         assigned - done_on_time - done_late - open_overdue as open_on_track,
-        no_deadline
+        no_deadline,
+        due_soon
     from at_end
 )
 

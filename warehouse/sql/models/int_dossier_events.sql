@@ -9,6 +9,11 @@
 --                      one supplement request)
 -- A due "not passed at the end of day D" means effective due >= D 23:59:59, so each
 -- dossier is not yet due up to the day `ok_until`.
+-- A dossier waiting for the citizen is judged at the moment it was sent back
+-- (dossier_deadline.waiting_since), not day by day: sent back on or before its effective
+-- due (and at most one supplement request), it is open_ok on every day, before the request
+-- as after, and never overdue while it waits (`waits_on_time`). Sent back after its due,
+-- it was already overdue from `ok_until` + 1 and stays so: the usual intervals hold.
 create or replace table int_dossier_events as
 with dossier as (
     select
@@ -22,6 +27,7 @@ with dossier as (
             and d.supplement_count <= 1
             and d.finished_at <= dl.effective_due_at as closed_on_time,
         d.supplement_count > 1 as late_anyway,
+        coalesce(d.supplement_count <= 1 and dl.waiting_since <= dl.effective_due_at, false) as waits_on_time,
         case
             when cast(dl.effective_due_at as time) >= time '23:59:59'
                 then cast(dl.effective_due_at as date)
@@ -38,8 +44,15 @@ with dossier as (
 intervals as (
     select
         *,
-        case when not late_anyway then least(coalesce(closed_day - 1, ok_until), ok_until) end as ok_last,
-        case when late_anyway then received_day else greatest(received_day, ok_until + 1) end as overdue_first
+        -- the last day open_ok and the first day open_overdue; null: never
+        case
+            when not late_anyway and not waits_on_time
+                then least(coalesce(closed_day - 1, ok_until), ok_until)
+        end as ok_last,
+        case
+            when late_anyway then received_day
+            when not waits_on_time then greatest(received_day, ok_until + 1)
+        end as overdue_first
     from dossier
 ),
 
@@ -56,7 +69,7 @@ changes as (
     union all
     select unit_code, procedure_code, received_day, 0, 0, 0, 0, 0, 0, 1, 0
     from intervals
-    where ok_last >= received_day
+    where ok_last >= received_day or waits_on_time
     union all
     select unit_code, procedure_code, ok_last + 1, 0, 0, 0, 0, 0, 0, -1, 0
     from intervals
@@ -64,7 +77,7 @@ changes as (
     union all
     select unit_code, procedure_code, overdue_first, 0, 0, 0, 0, 0, 0, 0, 1
     from intervals
-    where closed_day is null or overdue_first < closed_day
+    where overdue_first is not null and (closed_day is null or overdue_first < closed_day)
     union all
     select unit_code, procedure_code, closed_day, 0, 0, 0, 0, 0, 0, 0, -1
     from intervals

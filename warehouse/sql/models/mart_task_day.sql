@@ -5,6 +5,8 @@
 --   done_late      completed by D, after its due date
 --   open_overdue   not completed by D and due before D
 --   no_deadline    existing tasks without a due date
+--   due_soon       not completed by D and D <= due <= the N-th working day after D
+--                  (N = published_setting urging.due_soon_working_days, config/urging.toml)
 -- open_on_track = assigned - done_on_time - done_late - open_overdue.
 -- grain: one row per (unit_code, source, day), every day from the first change to the
 -- last; changes more than 400 days after the build are kept on that horizon's last day.
@@ -20,23 +22,56 @@ with task as (
     from tasks
 ),
 
+horizon as (
+    select cast(value as integer) as n
+    from published_setting
+    where section = 'urging' and name = 'due_soon_working_days'
+),
+
+-- Due soon at D  <=>  fewer than N working days lie strictly between D and the due day:
+-- work_index(D) >= work_index(due - 1) - N + 1. The first such day is the working day of
+-- that index (or the calendar's first day); the window ends at the due day, or earlier
+-- when the task is completed (a task completed on D is not due soon on D).
+due_soon_window as (
+    select
+        t.unit_code,
+        t.source,
+        greatest(t.assigned_on, coalesce(w.day, first_day.day)) as first_day,
+        least(t.due_on + 1, coalesce(t.completed_on, t.due_on + 1)) as end_day
+    from task as t
+    cross join horizon as h
+    join calendar_day as before_due on before_due.day = t.due_on - 1
+    left join calendar_day as w
+        on w.is_working and w.work_index = before_due.work_index - h.n + 1
+    cross join (select min(day) as day from calendar_day) as first_day
+    where t.due_on is not null
+),
+
 changes as (
     select unit_code, source, assigned_on as day, 1 as assigned, 0 as done_on_time,
-           0 as done_late, 0 as open_overdue, (due_on is null)::int as no_deadline
+           0 as done_late, 0 as open_overdue, (due_on is null)::int as no_deadline, 0 as due_soon
     from task
     union all
     select unit_code, source, completed_on, 0, (due_on is null or completed_on <= due_on)::int,
-           (completed_on > due_on)::int, 0, 0
+           (completed_on > due_on)::int, 0, 0, 0
     from task
     where completed_on is not null
     union all
-    select unit_code, source, overdue_first, 0, 0, 0, 1, 0
+    select unit_code, source, overdue_first, 0, 0, 0, 1, 0, 0
     from task
     where due_on is not null and (completed_on is null or completed_on > overdue_first)
     union all
-    select unit_code, source, completed_on, 0, 0, 0, -1, 0
+    select unit_code, source, completed_on, 0, 0, 0, -1, 0, 0
     from task
     where due_on is not null and completed_on > overdue_first
+    union all
+    select unit_code, source, first_day, 0, 0, 0, 0, 0, 1
+    from due_soon_window
+    where first_day < end_day
+    union all
+    select unit_code, source, end_day, 0, 0, 0, 0, 0, -1
+    from due_soon_window
+    where first_day < end_day
 ),
 
 daily as (

@@ -1,5 +1,9 @@
 -- Overdue open dossiers at the end of $as_of, oldest due first, with the working days
 -- since their effective due (0 for a dossier overdue only by its supplement requests).
+-- A dossier waiting for the citizen (dossier_deadline.waiting_since) is judged when it was
+-- sent back: listed only when that was after its effective due (or it has more than one
+-- supplement request), flagged `waiting` once sent back by $as_of, its days overdue
+-- counted up to the day it was sent back, when its clock stopped.
 -- Raw facts, always filtered by scope; _page.sql bounds them to one page of the grid.
 with unit_codes as (
     -- the unit asked for and the units that roll up to it, resolved before the facts are read
@@ -20,10 +24,16 @@ candidate as (
 ),
 
 open_dossier as (
-    select c.*, dl.effective_due_at
+    select
+        c.*,
+        dl.effective_due_at,
+        coalesce(dl.waiting_since <= $as_of_end, false) as waiting,
+        case when dl.waiting_since <= $as_of_end then cast(dl.waiting_since as date) else $as_of end
+            as counted_to
     from candidate as c
     join dossier_deadline as dl using (dossier_id)
-    where dl.effective_due_at < $as_of_end or c.supplement_count > 1
+    where c.supplement_count > 1
+        or (dl.effective_due_at < $as_of_end and not coalesce(dl.waiting_since <= dl.effective_due_at, false))
 ),
 
 final as (
@@ -38,10 +48,11 @@ final as (
         o.effective_due_at,
         o.status,
         o.supplement_count,
-        greatest(coalesce(asof_day.work_index - due_day.work_index, 0), 0) as days_overdue
+        o.waiting,
+        greatest(coalesce(to_day.work_index - due_day.work_index, 0), 0) as days_overdue
     from open_dossier as o
     join procedures as p using (procedure_code)
-    join calendar_day as asof_day on asof_day.day = $as_of
+    left join calendar_day as to_day on to_day.day = o.counted_to
     left join calendar_day as due_day
         on due_day.day = cast(o.effective_due_at as date) and o.effective_due_at < $as_of_end
 )

@@ -10,3 +10,6 @@ create table if not exists units (
     valid_to       date,
     successor_code varchar
 );
+
+-- added later (DOMAIN.md, Canonical records): where urging letters and digests are sent
+alter table units add column if not exists contact_email varchar;

@@ -15,3 +15,7 @@ create table if not exists dossiers (
     paid_online      boolean not null default false,
     updated_at       timestamp not null
 );
+-- supplement_requested_at: when the pending request for a supplement was sent (meaningful
+-- while status is 'supplement'); added after the first release, so a writer database made
+-- before it gains the column here.
+alter table dossiers add column if not exists supplement_requested_at timestamp;

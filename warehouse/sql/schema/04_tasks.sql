@@ -12,3 +12,7 @@ create table if not exists tasks (
     completed_on   date,
     updated_at     timestamp not null
 );
+
+-- added later (DOMAIN.md, Canonical records): the leader in charge, coordinating unit codes (';')
+alter table tasks add column if not exists supervising_leader varchar;
+alter table tasks add column if not exists coordinating_units varchar;
