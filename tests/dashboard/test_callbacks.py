@@ -23,7 +23,8 @@ CALLBACKS = "/_dash-update-component"
 ROUTING = ".._pages_content.children..._pages_store.data.."
 POLL = "..briefs-archive.children...briefs-poll.disabled.."
 # who lacks what: written out here, not derived from the code under test
-LACKING = {"view": ("kiosk", "admin"), "admin": ("kiosk", "leader", "analyst"), "wall": ("admin",)}
+LACKING = {"view": ("kiosk", "admin"), "admin": ("kiosk", "leader", "analyst"), "wall": ("admin",),
+           "urging": ("kiosk", "admin", "leader")}
 HOME = {"kiosk": "/wall", "admin": "/data", "leader": "/", "analyst": "/"}
 
 
@@ -98,7 +99,7 @@ def test_every_callback_is_refused_to_a_principal_lacking_its_screens_right(app,
             answer = client.post(CALLBACKS, json=disguised)
             assert answer.status_code in (400, 403), (output, role, answer.status_code)
             checked += 1
-    assert checked >= 10  # briefs (3), the unit's grids (2), access (2), API keys, audit
+    assert checked >= 10  # briefs (3), the unit's grids (2), access (2), API keys, audit, urging
 
 
 def test_a_callback_no_screen_serves_is_a_bad_request(app, clients):
