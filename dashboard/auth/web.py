@@ -136,10 +136,10 @@ def _callback_page(body) -> tuple[dict | None, bool]:
     if spec is None or "callback" not in spec:  # none, or the browser's own (clientside)
         raise BadCallback("no such callback")
     _check_shape(body, spec)
+    declared = [{"id": i["id"], "property": i["property"]} for i in spec["inputs"]]
     routing = {"id": PAGES_LOCATION, "property": "pathname"}
-    if routing in [{"id": i["id"], "property": i["property"]} for i in spec["inputs"]]:
-        where = [{"id": i["id"], "property": i["property"]} for i in spec["inputs"]].index(routing)
-        pathname = body["inputs"][where].get("value")
+    if routing in declared:
+        pathname = body["inputs"][declared.index(routing)].get("value")
         if not isinstance(pathname, str):
             raise BadCallback("pathname")
         return screens.at(pathname), True
