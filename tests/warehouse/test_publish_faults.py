@@ -29,17 +29,18 @@ from tests.conftest import make_settings
 from warehouse import snapshots
 from warehouse.db import writer
 
-def slow_copy(source, target):
+def slow_copy(source, target, **options):
     with open(source, "rb") as given, open(target, "wb") as copy:
         copy.write(given.read(4096))
         copy.flush()
         print("copying", flush=True)
         time.sleep(60)
 
+settings = make_settings(Path(sys.argv[1]))
 snapshots.shutil.copyfile = slow_copy
-with writer(make_settings(Path(sys.argv[1]))) as con:
+with writer(settings) as con:
     con.execute("insert into units (unit_code, name_vi, kind) values ('K', 'Cục K', 'ministry_unit')")
-    snapshots.publish(con, make_settings(Path(sys.argv[1])))
+    snapshots.publish(con, settings)
 """
 
 
@@ -83,7 +84,7 @@ def test_a_full_disk_while_copying_the_snapshot_is_named(settings, tmp_path, mon
         first = publish(con, settings)
     _units(settings, tmp_path, "more.csv", MORE)
 
-    def full(source, target):
+    def full(source, target, **options):
         with open(target, "wb") as copy:
             copy.write(b"\0" * 8192)
         raise OSError(errno.ENOSPC, "No space left on device", str(target))
@@ -143,7 +144,7 @@ def test_the_cli_says_disk_full_without_a_traceback(settings, tmp_path):
     script = (
         "import errno, sys\n"
         "from warehouse import snapshots\n"
-        "def full(source, target):\n"
+        "def full(source, target, **options):\n"
         "    raise OSError(errno.ENOSPC, 'No space left on device', str(target))\n"
         "snapshots.shutil.copyfile = full\n"
         "from pipelines.__main__ import app\n"
