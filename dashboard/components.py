@@ -147,6 +147,39 @@ def whole(value, what: str, low: int, high: int, default: int | None = None) -> 
     return int(value)
 
 
+def text(value, what: str) -> str | None:
+    """A form field's value as a callback was sent it: text, or None when empty; anything
+    else (a list, a number where text goes) is refused."""
+    if value is None or isinstance(value, str):
+        return value
+    refuse(what)
+
+
+def texts(value, what: str) -> list[str] | None:
+    """A multiple choice's value: a list of texts, or None; anything else is refused."""
+    if value is None or (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+        return value
+    refuse(what)
+
+
+def fields(value, what: str) -> list[str | None]:
+    """The values of a pattern's fields (each text or empty), as a callback was sent them."""
+    if value is None:
+        return []
+    if isinstance(value, list) and all(item is None or isinstance(item, str) for item in value):
+        return value
+    refuse(what)
+
+
+def ids(value, what: str, *keys: str) -> list[dict]:
+    """The ids of a pattern's components (each a dict with ``keys``), as a callback was sent them."""
+    if value is None:
+        return []
+    if isinstance(value, list) and all(isinstance(item, dict) and all(k in item for k in keys) for item in value):
+        return value
+    refuse(what)
+
+
 def clicked() -> bool:
     """A real click, not a table of buttons being drawn again (new buttons start at no clicks)."""
     return bool(dash.ctx.triggered and dash.ctx.triggered[0]["value"])

@@ -11,7 +11,7 @@ from datetime import date
 
 import dash
 import pytest
-from dash._utils import split_callback_id
+from dash._utils import split_callback_id, stringify_id
 
 from appdb import briefs as briefs_archive
 from dashboard.auth.roles import ROLES
@@ -203,3 +203,65 @@ def test_crafted_values_of_the_other_callbacks(app, clients):
 @pytest.fixture(scope="module")
 def db(app):
     return app.server.extensions["opscenter"]["db"]
+
+
+CRAFTED = (["a", "b"], {"x": 1}, 5, "x", 1e308, True, -1)
+
+
+def _component(dependency, wildcard, value):
+    """The one component a pattern dependency matches, its wildcards set to ``wildcard``."""
+    pattern = json.loads(dependency["id"])
+    return {"id": {k: wildcard if isinstance(v, list) else v for k, v in pattern.items()},
+            "property": dependency["property"], "value": value}
+
+
+def _crafted(output: str, spec: dict):
+    """Requests for the callback of ``output``, each with one crafted value (or a crafted
+    id of the component that fired it), the callback fired by each of its inputs in turn."""
+    dependencies = spec["inputs"] + spec["state"]
+    for trigger, fired in enumerate(spec["inputs"]):
+        for wildcard in (1, *(CRAFTED if fired["id"].startswith("{") else ())):
+            for position, value in [(None, None), *((p, v) for p in range(len(dependencies)) for v in CRAFTED)]:
+                if wildcard != 1 and position is not None:
+                    continue
+                entries = []
+                for index, dependency in enumerate(dependencies):
+                    given = 1 if index == trigger else (value if index == position else None)
+                    entries.append([_component(dependency, wildcard if index == trigger else 1, given)]
+                                   if dependency["id"].startswith("{") else {**dependency, "value": given})
+                prop = (stringify_id(entries[trigger][0]["id"]) if fired["id"].startswith("{") else fired["id"])
+                yield {"output": output, "outputs": split_callback_id(output), "inputs": entries[:len(spec["inputs"])],
+                       "state": entries[len(spec["inputs"]):], "changedPropIds": [f"{prop}.{fired['property']}"]}
+
+
+def test_no_crafted_value_of_any_callback_is_a_server_error(app, demo, tmp_path, monkeypatch):
+    """Every screen callback, fired by each of its inputs, with each input or state (or the
+    firing component's id) set in turn to a list, a dict, a number, text, 1e308, a boolean:
+    an answer or a 400, never a 5xx. On an app database of its own (the forms create what
+    they are given)."""
+    from appdb.engine import open_db
+
+    state = app.server.extensions["opscenter"]
+    monkeypatch.setitem(state, "db", open_db(f"sqlite:///{tmp_path / 'app.db'}"))
+    holders = {"view": "analyst", "urging": "analyst", "admin": "admin"}
+    clients = {role: client_as(app, ensure_user_in(state["db"], f"crafted-{role}", role))
+               for role in set(holders.values())}
+    failures, asked = [], 0
+    for output, spec in app.callback_map.items():
+        if "callback" not in spec or output == ROUTING:
+            continue
+        client = clients[holders[dash.page_registry[spec["callback"].__module__]["right"]]]
+        for request in _crafted(output, spec):
+            answer = client.post(CALLBACKS, json=request)
+            asked += 1
+            if answer.status_code >= 500:
+                failures.append((output, request["changedPropIds"], answer.status_code))
+    assert asked > 500 and failures == [], failures[:10]
+
+
+def ensure_user_in(db, username: str, role: str) -> str:
+    from dashboard.auth import accounts
+    from tests.dashboard.conftest import PASSWORD
+
+    accounts.ensure(db, username, role, PASSWORD)
+    return username
