@@ -28,10 +28,11 @@ def main() -> int:
     from pipelines.bootstrap import DemoLoadError, ensure_data
     from pipelines.scheduler import start_background
     from pipelines.sources.config import SourceConfigError
+    from warehouse.db import DiskFull
 
     try:
         version = ensure_data(settings)
-    except (SourceConfigError, DemoLoadError) as exc:
+    except (SourceConfigError, DemoLoadError, DiskFull) as exc:
         print(f"Cannot load the data: {exc}", file=sys.stderr)
         return 2
     print(f"Data version: {version or 'none (no data published)'}")

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from sqlalchemy import Engine, Table, func, insert, select, update
 
+from appdb import sessions
 from appdb.engine import now, utc
 from appdb.schema import one_time_links, users
 
@@ -54,18 +55,23 @@ def add(db: Engine, username: str, role: str, *, display_name: str, unit_code: s
 
 
 def set_active(db: Engine, username: str, active: bool) -> bool:
-    """Disabling also ends the account's open sessions (its epoch moves on); False when
-    there is no such account."""
+    """Disabling (or enabling) also ends the account's open sessions (their rows go, and its
+    epoch moves on); False when there is no such account."""
     with db.begin() as connection:
-        return connection.execute(update(users).where(users.c.username == username)
-                                  .values(active=active, epoch=users.c.epoch + 1)).rowcount > 0
+        row = connection.execute(select(users.c.id).where(users.c.username == username)).first()
+        if row is None:
+            return False
+        connection.execute(update(users).where(users.c.id == row.id).values(active=active, epoch=users.c.epoch + 1))
+        sessions.end_all(connection, user_id=row.id)
+        return True
 
 
 def set_password_hash(db: Engine, user_id: int, password_hash: str) -> None:
-    """A new password ends the account's open sessions (its epoch moves on)."""
+    """A new password ends the account's open sessions (their rows go, and its epoch moves on)."""
     with db.begin() as connection:
         connection.execute(update(users).where(users.c.id == user_id).values(
             password_hash=password_hash, epoch=users.c.epoch + 1))
+        sessions.end_all(connection, user_id=user_id)
 
 
 def signed_in(db: Engine, user_id: int) -> None:

@@ -6,7 +6,7 @@ import secrets
 
 from sqlalchemy import Engine, insert, select
 
-from appdb import accounts
+from appdb import accounts, sessions
 from appdb.accounts import token_hash
 from appdb.engine import now
 from appdb.schema import kiosk_tokens
@@ -23,8 +23,13 @@ def add(db: Engine, name: str, *, created_by: str) -> tuple[int, str]:
 
 
 def revoke(db: Engine, token_id: int):
-    """The token's row, now revoked, or None when there is none."""
-    return accounts.revoke(db, kiosk_tokens, token_id)
+    """The token's row, now revoked, or None when there is none; the walls signed in with
+    it lose their sessions."""
+    row = accounts.revoke(db, kiosk_tokens, token_id)
+    if row is not None:
+        with db.begin() as connection:
+            sessions.end_all(connection, kiosk_id=token_id)
+    return row
 
 
 def active(db: Engine, *, token: str | None = None, token_id: int | None = None):

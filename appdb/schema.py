@@ -1,6 +1,6 @@
-"""The tables of the app database: accounts, one-time links, kiosk tokens, API client keys
-and their calls, the audit log, the archive of briefs, the push outbox, and the urging
-letters with their answers and the mail outbox.
+"""The tables of the app database: accounts, their sessions, one-time links, kiosk tokens,
+API client keys and their calls, the audit log, the archive of briefs, the push outbox, and
+the urging letters with their answers and the mail outbox.
 
 This is the schema as the code reads and writes it now; ``appdb/migrations`` brings a
 database to it (``tests/appdb`` checks that the two agree), so a change here comes with a
@@ -24,6 +24,17 @@ users = Table(
     Column("epoch", Integer, nullable=False, default=0),  # bumped to end the account's sessions
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("last_sign_in_at", DateTime(timezone=True)),
+)
+
+sessions = Table(  # signed-in browsers: a session lives while its row does (logout, a new password,
+    "sessions", metadata,  # disabling the account or revoking the kiosk token delete it)
+    Column("id", Integer, primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),  # the random id only the cookie holds, digested
+    Column("user_id", Integer, ForeignKey("users.id"), index=True),  # a user's session, or
+    Column("kiosk_id", Integer, ForeignKey("kiosk_tokens.id"), index=True),  # a wall's
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False),  # its last request (to the minute)
+    Column("ip", String(64)),
 )
 
 kiosk_tokens = Table(

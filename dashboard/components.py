@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
+import math
+from typing import NoReturn
 
 import dash
 import dash_mantine_components as dmc
 from dash import dcc, html
 from dash._utils import to_json
+from werkzeug.exceptions import BadRequest
 
 from dashboard import context, data, formatting as fmt, periods, screens, theme
 from dashboard.auth import accounts, manage
@@ -126,6 +129,55 @@ def admin_action(action, language: str):
         return notice(exc.text(language), "warning")
     except manage.AccessDenied:
         return notice(t("auth.forbidden", language), "warning")
+
+
+def refuse(what: str) -> NoReturn:
+    """A callback value no screen sends (a crafted request): answered 400, nothing read."""
+    raise BadRequest(f"not a value this screen sends: {what}")
+
+
+def whole(value, what: str, low: int, high: int, default: int | None = None) -> int:
+    """A number a callback was sent (a row, an offset, a filter), as a whole number within
+    [low, high]; a missing one is ``default``; text, a list, a boolean or 1e308 is refused."""
+    if value is None and default is not None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or not low <= value <= high:
+        refuse(what)
+    return int(value)
+
+
+def text(value, what: str) -> str | None:
+    """A form field's value as a callback was sent it: text, or None when empty; anything
+    else (a list, a number where text goes) is refused."""
+    if value is None or isinstance(value, str):
+        return value
+    refuse(what)
+
+
+def texts(value, what: str) -> list[str] | None:
+    """A multiple choice's value: a list of texts, or None; anything else is refused."""
+    if value is None or (isinstance(value, list) and all(isinstance(item, str) for item in value)):
+        return value
+    refuse(what)
+
+
+def fields(value, what: str) -> list[str | None]:
+    """The values of a pattern's fields (each text or empty), as a callback was sent them."""
+    if value is None:
+        return []
+    if isinstance(value, list) and all(item is None or isinstance(item, str) for item in value):
+        return value
+    refuse(what)
+
+
+def ids(value, what: str, *keys: str) -> list[dict]:
+    """The ids of a pattern's components (each a dict with ``keys``), as a callback was sent them."""
+    if value is None:
+        return []
+    if isinstance(value, list) and all(isinstance(item, dict) and all(k in item for k in keys) for item in value):
+        return value
+    refuse(what)
 
 
 def clicked() -> bool:

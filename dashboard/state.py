@@ -47,11 +47,17 @@ class View:
         return f"{path}?{urlencode(self.params(**changes))}"
 
 
+def is_code(value) -> bool:
+    """A unit or procedure code as URLs and callbacks may carry one."""
+    return isinstance(value, str) and bool(_CODE.match(value))
+
+
 def _choice(query: dict, name: str, allowed, problems: list) -> str | None:
     value = query.get(name)
-    if value in (None, ""):
+    if value is None or value == "":
         return None
-    if (allowed(value) if callable(allowed) else value in allowed):
+    # one value, as text: a parameter given twice (?unit=A&unit=B) arrives as a list
+    if isinstance(value, str) and (allowed(value) if callable(allowed) else value in allowed):
         return value
     problems.append((name, str(value)[:40]))
     return None
@@ -68,7 +74,7 @@ def from_query(query: dict, today: date) -> View:
         kind=_choice(query, "kind", UNIT_KINDS, problems),
         structure=_choice(query, "structure", STRUCTURES, problems) or "current",
         field=_choice(query, "field", lambda v: bool(_WORD.match(v)), problems),
-        unit=_choice(query, "unit", lambda v: bool(_CODE.match(v)), problems),
+        unit=_choice(query, "unit", is_code, problems),
         via=_choice(query, "via", lambda v: bool(_WORD.match(v)), problems),
         source=_choice(query, "source", TASK_SOURCES, problems),
         state=_choice(query, "state", TASK_LIST_STATES, problems),

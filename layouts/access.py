@@ -122,13 +122,17 @@ def layout(view: View, language: str):
                    State("access-new-role", "value"), State("access-new-unit", "value"))
 def user_action(language, who, db, username, name, role, unit):
     base = context.settings().base_url
+    username, name = ui.text(username, "username"), ui.text(name, "display name")
+    role, unit = ui.text(role, "role"), ui.text(unit, "unit")
     if ctx.triggered_id == "access-add":
         token = manage.add_user(db, who, username or "", role, display_name=name,
                                 known_units=set(data.current_units().index),  # as the CLI
                                 unit_code=unit if role == "unit" else None, ip=ip())
         return ui.shown_once(t("access.added", language, name=(username or "").strip().lower()),
                             f"{base}/password/{token}", "access-link")
-    action, target = ctx.triggered_id["action"], ctx.triggered_id["user"]
+    action, target = ctx.triggered_id["action"], ui.text(ctx.triggered_id["user"], "user")
+    if action not in ("reset", "enable", "disable"):
+        ui.refuse("user action")
     if action == "reset":
         token = manage.reset(db, who, target, ip=ip())
         return ui.shown_once(t("access.reset", language, name=target), f"{base}/password/{token}", "access-link")
@@ -141,11 +145,12 @@ def user_action(language, who, db, username, name, role, unit):
                    Input({"type": "access-kiosk", "token": ALL}, "submit_n_clicks"),
                    State("access-kiosk-name", "value"))
 def kiosk_action(language, who, db, name):
+    name = ui.text(name, "kiosk name")
     if ctx.triggered_id == "access-kiosk-add":
         _, token = manage.add_kiosk(db, who, name or "", ip=ip())
         return ui.shown_once(t("access.kiosk.added", language, name=(name or "").strip()),
                              f"{context.settings().base_url}/kiosk/{token}", "access-link")
-    manage.revoke_kiosk(db, who, int(ctx.triggered_id["token"]), ip=ip())
+    manage.revoke_kiosk(db, who, ui.whole(ctx.triggered_id["token"], "kiosk token", 1, 2**31 - 1), ip=ip())
     return ui.notice(t("access.kiosk.revoked", language))
 
 

@@ -98,13 +98,15 @@ def layout(view: View, language: str):
                    State("api-client-name", "value"), State("api-client-indicators", "value"),
                    State("api-client-units", "value"), State("api-client-rate", "value"))
 def client_action(language, who, db, name, chosen_indicators, chosen_units, rate):
+    name = ui.text(name, "name")
+    chosen_indicators, chosen_units = ui.texts(chosen_indicators, "indicators"), ui.texts(chosen_units, "units")
     if ctx.triggered_id == "api-client-add":
         _, key = manage.add_api_client(
             db, who, name or "", indicators=chosen_indicators or None, units=chosen_units or None,
             rate_limit=rate or None, known_indicators=set(REGISTRY),
             known_units=set(data.current_units().index), ip=ip())
         return ui.shown_once(t("api_clients.added", language, name=(name or "").strip()), key, "api-client-key")
-    manage.revoke_api_client(db, who, int(ctx.triggered_id["client"]), ip=ip())
+    manage.revoke_api_client(db, who, ui.whole(ctx.triggered_id["client"], "client", 1, 2**31 - 1), ip=ip())
     return ui.notice(t("api_clients.revoked", language))
 
 

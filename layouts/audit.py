@@ -102,7 +102,10 @@ def layout(view: View, language: str):
           prevent_initial_call=True)
 def show(action, outcome, actor, _newer, _older, offset):
     trigger = dash.ctx.triggered_id
-    offset = int(offset or 0)
+    offset = ui.whole(offset, "audit-offset", 0, 10**9, default=0)
+    if action not in (None, *audit.ACTIONS) or outcome not in (None, *OUTCOMES) \
+            or not isinstance(actor, (str, type(None))):
+        ui.refuse("audit filter")
     if trigger == "audit-older":
         offset += PAGE
     elif trigger == "audit-newer":

@@ -113,7 +113,7 @@ def _chosen(kind: str, week: str | None, start: str | None, end: str | None) -> 
     try:
         period = (periods.iso_week(week) if kind == "week"
                   else Period(date.fromisoformat(start[:10]), date.fromisoformat(end[:10])))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, AttributeError, KeyError):  # not a week or dates (a crafted value too)
         return None
     if period.days > MAX_DAYS or period.end > context.today() or period.start < periods.EARLIEST:
         return None
@@ -147,7 +147,7 @@ def generate(_generate, _retries, kind, week, start, end, brief_language):
     language = context.language()
     who = context.require("export")
     if isinstance(ctx.triggered_id, dict):
-        row = archive.get(context.db(), int(ctx.triggered_id["id"]))
+        row = archive.get(context.db(), ui.whole(ctx.triggered_id.get("id"), "brief id", 1, 2**31 - 1))
         period, brief_language = (row["period"], row["language"]) if row and web.may_see(who, row) else (None, None)
     else:
         period = _chosen(kind, week, start, end)

@@ -15,13 +15,15 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components as ui, context, data, exports, figures, formatting as fmt, periods, screens, theme
 from dashboard.i18n import t
-from dashboard.state import View
+from dashboard.state import View, is_code
 from layouts import tasks as tasks_screen  # the office's task list, the same on both screens
 from warehouse import lists
 from warehouse.domain import UNIT_KINDS
 from warehouse.metrics import REGISTRY
 
 PAGE_ROWS = 50
+MAX_ROW = 10_000_000  # the farthest row a grid may ask for
+MAX_DAYS = 100_000  # the widest days-overdue filter
 EXPORT_ROWS = 50_000  # the most records one file holds
 
 # grid column -> (list column it sorts by, filter kind, filter parameters)
@@ -207,23 +209,34 @@ def layout(view: View, language: str):
     return _unit_view(view, language)
 
 
-def _request(kind: str, request: dict) -> dict:
-    """The grid's sort and filter models as arguments of ``dashboard.data.overdue``."""
+def _request(kind: str, request) -> dict:
+    """The grid's sort and filter models as arguments of ``dashboard.data.overdue``; what
+    no grid sends (a row number as text, a filter of 1e308, models of the wrong shape) is
+    refused (400), an unknown column or direction ignored."""
     columns = COLUMNS[kind]
-    sort = [(columns[s["colId"]][0], s["sort"]) for s in request.get("sortModel") or []
-            if s.get("colId") in columns and s.get("sort") in ("asc", "desc")]
+    sort_model, filter_model = request.get("sortModel") or [], request.get("filterModel") or {}
+    if not isinstance(sort_model, list) or not all(isinstance(s, dict) for s in sort_model):
+        ui.refuse("sortModel")
+    if not isinstance(filter_model, dict) or not all(isinstance(m, dict) for m in filter_model.values()):
+        ui.refuse("filterModel")
+    sort = [(columns[s["colId"]][0], s["sort"]) for s in sort_model
+            if isinstance(s.get("colId"), str) and s["colId"] in columns and s.get("sort") in ("asc", "desc")]
     filters = {}
-    for column, model in (request.get("filterModel") or {}).items():
+    for column, model in filter_model.items():
         if column not in columns or columns[column][1] is None:
             continue
         _, filter_kind, parameter = columns[column]
-        if filter_kind == "text" and model.get("filter"):
-            filters[parameter] = str(model["filter"])[:100]
-        elif filter_kind == "number" and isinstance(model.get("filter"), (int, float)):
+        value = model.get("filter")
+        if filter_kind == "text" and value not in (None, ""):
+            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+                ui.refuse(f"filter of {column}")
+            filters[parameter] = str(value)[:100]
+        elif filter_kind == "number" and value is not None:
             low, high = parameter
-            filters[low if model.get("type") == "greaterThanOrEqual" else high] = int(model["filter"])
-    start = max(0, int(request.get("startRow") or 0))
-    end = max(start, int(request.get("endRow") or start + PAGE_ROWS))
+            filters[low if model.get("type") == "greaterThanOrEqual" else high] = ui.whole(
+                value, f"filter of {column}", -MAX_DAYS, MAX_DAYS)
+    start = ui.whole(request.get("startRow"), "startRow", 0, MAX_ROW, default=0)
+    end = max(start, ui.whole(request.get("endRow"), "endRow", 0, MAX_ROW, default=start + PAGE_ROWS))
     return {"offset": start, "limit": min(end - start, 500), "sort": sort, "filters": filters}
 
 
@@ -300,11 +313,24 @@ def tasks_sheet(view: View, language: str) -> exports.Sheet:
     return _everything("tasks", view, language)
 
 
+def _args(args) -> tuple[date, str]:
+    """The grid's day and unit, as its page stored them (a crafted one is refused: 400)."""
+    if not isinstance(args, dict) or not is_code(args.get("unit")) or not isinstance(args.get("as_of"), str):
+        ui.refuse("unit-grid-args")
+    try:
+        return date.fromisoformat(args["as_of"]), args["unit"]
+    except ValueError:
+        ui.refuse("as_of")
+
+
 def rows(kind: str, request: dict | None, args: dict | None, language: str) -> dict:
     """One page of a grid: its rows as shown and the count of all matching rows."""
     if not request or not args:
         return dash.no_update
-    page = data.overdue(kind, date.fromisoformat(args["as_of"]), unit=args["unit"], **_request(kind, request))
+    if not isinstance(request, dict):
+        ui.refuse("getRowsRequest")
+    as_of, unit = _args(args)
+    page = data.overdue(kind, as_of, unit=unit, **_request(kind, request))
     total = int(page["total_rows"].iloc[0]) if len(page) else 0
     return {"rowData": _display(kind, page, language), "rowCount": total}
 

@@ -193,8 +193,12 @@ def _draft(language, who, db, all_units, units, as_of):
     chosen = None if "all" in (all_units or []) else list(units or [])
     if chosen == []:
         return ui.notice(t("urging.draft.pick", language), "warning")
+    try:
+        day = date.fromisoformat(as_of)
+    except (TypeError, ValueError):  # the page's own store holds a day: a crafted request
+        ui.refuse("urging-as-of")
     created = service.draft(db, context.reader(), context.settings(), scope=context.scope(),
-                            as_of=date.fromisoformat(as_of), actor=who.label, units=chosen)
+                            as_of=day, actor=who.label, units=chosen)
     return ui.notice(t("urging.draft.done", language, count=len(created)))
 
 
@@ -213,9 +217,14 @@ def _draft(language, who, db, all_units, units, as_of):
 def letter_action(language, who, db, numbers, number_ids, dates, expected, expected_ids, notes, all_units, units,
                   as_of):
     trigger = ctx.triggered_id
+    all_units, units = ui.texts(all_units, "urging-all"), ui.texts(units, "urging-units")
+    numbers, dates = ui.fields(numbers, "urging-number"), ui.fields(dates, "urging-date")
+    expected, notes = ui.fields(expected, "urging-expected"), ui.fields(notes, "urging-note")
+    number_ids = ui.ids(number_ids, "urging-number", "id")
+    expected_ids = ui.ids(expected_ids, "urging-expected", "id", "task")
     if trigger == "urging-draft":
         return _draft(language, who, db, all_units, units, as_of)
-    letter_id = int(trigger["id"])
+    letter_id = ui.whole(trigger["id"], "letter", 1, 2**31 - 1)
     try:
         if trigger["type"] == "urging-issue":
             context.require("urge")

@@ -19,7 +19,7 @@ from pipelines.ingest import ingest_files
 from pipelines.records import DATASETS
 from pipelines.status import last_runs, quarantine_counts, source_states
 from pipelines.sources.config import SourceConfigError
-from warehouse.db import writer
+from warehouse.db import DiskFull, writer
 from warehouse.snapshots import LOCAL_TZ, publish
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Opscenter pipelines.")
@@ -50,10 +50,13 @@ def ingest(
     with writer(settings) as con:
         try:
             result = ingest_files(con, dataset, paths)
+            version = publish(con, settings)
         except UnreadableFile as exc:
             err.print(f"[red]Cannot read {exc.path}: {exc.problem}[/red]")
             raise typer.Exit(1) from None
-        version = publish(con, settings)
+        except DiskFull as exc:
+            err.print(str(exc), style="red", markup=False)
+            raise typer.Exit(1) from None
     if settings.goc_push:
         push.after_publish(settings)
     out = {"dataset": result.dataset, "read": result.read, "loaded": result.loaded,
@@ -83,6 +86,9 @@ def run(
     except SourceConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+    except DiskFull as exc:  # the runs committed, their publish could not be written
+        err.print(str(exc), style="red", markup=False)
+        raise typer.Exit(1) from None
     if as_json:
         print(json.dumps({"runs": [r.as_dict() for r in report.results], "data_version": report.version},
                          ensure_ascii=False, default=str))

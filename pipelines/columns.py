@@ -9,6 +9,8 @@ fast path accepts a cell only when those parsers would return the same value.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
@@ -123,6 +125,43 @@ def as_series(col: Column, values: np.ndarray) -> pd.Series:
     return pd.Series(values, dtype=DTYPES.get(col.kind, values.dtype))
 
 
+_INTEGER_BOUNDS = {"TINYINT": 2**7 - 1, "SMALLINT": 2**15 - 1, "INTEGER": 2**31 - 1, "BIGINT": 2**63 - 1,
+                   "HUGEINT": 2**127 - 1, "UTINYINT": 2**8 - 1, "USMALLINT": 2**16 - 1, "UINTEGER": 2**32 - 1,
+                   "UBIGINT": 2**64 - 1, "UHUGEINT": 2**128 - 1}
+_DECIMAL = re.compile(r"^DECIMAL\((\d+),\s*(\d+)\)$")
+
+
+def table_bound(sql_type: str | None) -> tuple[float, bool, str] | None:
+    """The largest value a column of the table's type ``sql_type`` holds: (bound, whether
+    the bound itself fits, how a reason says it), or None for a type without one. A
+    DECIMAL(p, s) holds values that round (to s places) below 10^(p-s)."""
+    name = (sql_type or "").upper().strip()
+    if name in _INTEGER_BOUNDS:
+        return _INTEGER_BOUNDS[name], True, f"at most {_INTEGER_BOUNDS[name]}"
+    match = _DECIMAL.match(name)
+    if match:
+        whole = 10 ** (int(match.group(1)) - int(match.group(2)))
+        # half a unit of the last place below: what rounds up to 10^(p-s) in either rounding
+        return whole - 5 * 10.0 ** -(int(match.group(2)) + 1), False, f"less than {whole}"
+    return None
+
+
+def out_of_range(col: Column, parsed: Parsed, sql_type: str | None) -> dict[int, str]:
+    """The reason of each value the table's column cannot hold, by row position (a value
+    the column's parser took, too large for its type: an INTEGER past 2147483647, a
+    DECIMAL(9, 3) from 999999.9995 on)."""
+    bound = table_bound(sql_type) if col.kind in NUMERIC else None
+    if bound is None:
+        return {}
+    limit, inclusive, words = bound
+    values = parsed.values
+    over = (values > limit) if inclusive else (values >= limit)
+    over &= ~parsed.missing
+    positions = [pos for pos in np.flatnonzero(over).tolist() if pos not in parsed.errors]
+    return {pos: f"{col.name}: out of range: {parse.as_text(values[pos].item())} (the table holds {words})"
+            for pos in positions}
+
+
 def _spread(out: Parsed, positions: np.ndarray, codes: np.ndarray, distinct: Parsed) -> np.ndarray:
     """Results parsed once per distinct value to the cells at ``positions`` (``codes``
     index the distinct values; -1 = missing). Returns the indexes of the bad cells."""
@@ -207,13 +246,19 @@ def _text_strings(out: Parsed, positions: np.ndarray, cells: np.ndarray) -> None
     if not "".join(values).isascii():
         for i, value in enumerate(values):
             if not value.isascii():
-                values[i] = parse.text(cells[i])
+                try:
+                    values[i] = parse.text(cells[i])
+                except parse.BadValue as exc:  # not text a table can hold (a lone surrogate)
+                    out.errors[int(positions[i])] = f"{out.col.name}: {exc}"
+                    values[i] = ""
     array = np.empty(len(values), dtype=object)
     array[:] = values
     empty = array == ""
     if len(positions) == len(out.values) and not empty.any():
         out.values = array
         return
+    if out.errors:  # a bad cell is neither missing nor a value
+        empty &= ~np.isin(positions, list(out.errors))
     out.missing[positions[empty]] = True
     out.put(positions[~empty], array[~empty])
 

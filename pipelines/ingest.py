@@ -14,6 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
 from pipelines.files import read_rows
@@ -21,6 +22,7 @@ from pipelines.records import DATASETS
 from pipelines.sources.batch import Batch
 from pipelines.validate import validate
 from warehouse import loader
+from warehouse.db import DiskFull, database_dir, disk_full, first_line, free_space
 from warehouse.snapshots import LOCAL_TZ
 
 
@@ -76,11 +78,12 @@ def decode_watermark(text: str | None, kind: str | None):
     return parse(text)
 
 
-def _known(con) -> dict:
+def _known(con, dataset) -> dict:
     return {
         "units": loader.known_codes(con, "units", "unit_code"),
         "procedures": loader.known_codes(con, "procedures", "procedure_code"),
         "unit_successors": dict(con.execute("select unit_code, successor_code from units").fetchall()),
+        "column_types": loader.column_types(con, dataset.target.table),
     }
 
 
@@ -101,7 +104,7 @@ def load_run(con, dataset_name: str, batches: Iterable[Batch], *, label: str, so
     watermark = since
     con.begin()
     try:
-        known = _known(con)
+        known = _known(con, dataset)
         for batch in batches:
             _load_batch(con, dataset, batch, known, result)
             watermark = batch.watermark
@@ -120,14 +123,28 @@ def load_run(con, dataset_name: str, batches: Iterable[Batch], *, label: str, so
         _finish(con, result)
         con.commit()
     except BaseException as exc:
-        con.rollback()
-        result.status, result.error = "failed", str(exc) or type(exc).__name__
+        try:
+            con.rollback()
+        except duckdb.Error:  # a failed commit (a full disk) leaves no transaction to roll back
+            pass
+        full = disk_full(exc)
+        result.status, result.error = "failed", (
+            f"disk full: the run could not be committed, nothing of it was loaded: {free_space(database_dir(con))}"
+            f" ({first_line(exc)})" if full else str(exc) or type(exc).__name__)
         result.files = []
-        _finish(con, result)
-        if source:
-            loader.execute(con, "state_failure", source_name=source_name, dataset=dataset.name,
-                           run_id=result.run_id, at=_now(), error=result.error,
-                           freshness_minutes=source.freshness_minutes)
+        try:
+            _finish(con, result)
+            if source:
+                loader.execute(con, "state_failure", source_name=source_name, dataset=dataset.name,
+                               run_id=result.run_id, at=_now(), error=result.error,
+                               freshness_minutes=source.freshness_minutes)
+        except duckdb.Error:
+            if not full:  # on a full disk the log may not be writable either: the error says why
+                raise
+        if full:
+            exc = DiskFull(result.error)
+            exc.run_result = result
+            raise exc from None
         exc.run_result = result  # what the run did before it failed, for the caller's report
         raise
     return result

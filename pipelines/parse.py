@@ -69,7 +69,12 @@ def as_text(raw: object) -> str:
 
 
 def text(raw: object) -> str:
-    return unicodedata.normalize("NFC", as_text(raw)).strip()
+    value = unicodedata.normalize("NFC", as_text(raw)).strip()
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate (a JSON "\ud800"): no table holds it
+        raise BadValue(f"not valid Unicode text: {ascii(value[exc.start:exc.end])} at position {exc.start}") from None
+    return value
 
 
 def timestamp(raw: object) -> datetime:

@@ -4,10 +4,13 @@ A row that breaks a rule is set aside with every reason it breaks; the others ar
 and returned for loading. Nothing is dropped silently: good + bad = rows read.
 
 Each column is typed by ``pipelines.columns`` (a bad cell gets its reason there); the
-rules here are the record's: required values, references to known units and procedures,
-duplicate keys in the delivery, status against ``finished_at``, dates in order (a
-dossier is neither finished nor sent back for a supplement before it was received) and
-successor cycles.
+rules here are the record's: required values, values the table's columns hold (their SQL
+types, as the warehouse reports them in ``known["column_types"]``), references to known
+units and procedures, duplicate keys in the delivery (compared as values: NFC text, parsed
+dates, canonical enum words, so two spellings of one key are one key, as the table's
+primary key sees them), status against ``finished_at``, dates in order (a dossier is
+neither finished nor sent back for a supplement before it was received) and successor
+cycles.
 """
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines import parse
-from pipelines.columns import Parsed, as_series, parse_column
+from pipelines.columns import Parsed, as_series, out_of_range, parse_column
 from pipelines.files import ROW_COLUMN, SOURCE_COLUMN
 from pipelines.records import Dataset
 from warehouse.domain import CLOSED_STATUSES, OPEN_STATUSES
@@ -63,25 +66,55 @@ def _check_references(dataset, typed, known, reasons) -> None:
         _add(reasons, positions, (f"{col.name}: unknown {label} '{code}'" for code in codes[positions]))
 
 
+def _key_text(col, value) -> str:
+    """A key's value as a reason shows it: dates as 2026-03-31, times to the second."""
+    if col.kind == "date":
+        return str(np.datetime64(value, "D"))
+    if col.kind == "timestamp":
+        return str(pd.Timestamp(value))
+    return parse.as_text(value.item() if isinstance(value, np.generic) else value)
+
+
+def _key_frame(dataset: Dataset, typed: dict[str, Parsed]) -> tuple[pd.DataFrame, np.ndarray]:
+    """The keys as the table will hold them, and which rows have every key part (a missing
+    or bad part is reported as such, never as a duplicate)."""
+    keys = pd.DataFrame({key: typed[key].values for key in dataset.keys})
+    usable = np.ones(len(keys), bool)
+    for key in dataset.keys:
+        usable &= ~typed[key].missing
+        if typed[key].errors:
+            usable[list(typed[key].errors)] = False
+    return keys, usable
+
+
+def key_values(frame: pd.DataFrame, dataset: Dataset) -> list[tuple | None]:
+    """Each row's key as the table will hold it (None for a row missing a part or with a bad
+    one): what tells two rows for the same record apart, however each was spelt."""
+    typed = {key: parse_column(next(c for c in dataset.columns if c.name == key), frame[key])
+             for key in dataset.keys}
+    keys, usable = _key_frame(dataset, typed)
+    return [key if ok else None for key, ok in zip(keys.itertuples(index=False, name=None), usable.tolist())]
+
+
 def _check_duplicates(frame: pd.DataFrame, dataset: Dataset, typed, reasons) -> None:
-    keys = list(dataset.keys)
-    duplicated = frame[keys].duplicated(keep=False).to_numpy().copy()
-    for key in keys:
-        duplicated &= ~typed[key].missing
+    keys, usable = _key_frame(dataset, typed)
+    duplicated = np.zeros(len(keys), bool)  # among rows with a whole key only: the others hold defaults
+    duplicated[usable] = keys[usable].duplicated(keep=False).to_numpy()
     candidates = np.flatnonzero(duplicated)
     if not len(candidates):
         return
     rows = frame.iloc[candidates]
     places: dict[tuple, list[int]] = {}
-    for pos, key in zip(candidates.tolist(), zip(*(rows[k].tolist() for k in keys))):
+    for pos, key in zip(candidates.tolist(), keys.iloc[candidates].itertuples(index=False, name=None)):
         places.setdefault(key, []).append(pos)
     where_of = dict(zip(candidates.tolist(), (
         f"{source}:{row}" for source, row in zip(rows[SOURCE_COLUMN].tolist(), rows[ROW_COLUMN].to_numpy()))))
+    columns = {c.name: c for c in dataset.columns}
     for key, positions in places.items():
         if len(positions) < 2:
             continue
         where = ", ".join(where_of[pos] for pos in positions)
-        label = ", ".join(f"{k}={v}" for k, v in zip(keys, key))
+        label = ", ".join(f"{k}={_key_text(columns[k], v)}" for k, v in zip(dataset.keys, key))
         _add(reasons, positions, f"duplicate key ({label}) in this delivery: rows {where}")
 
 
@@ -168,12 +201,23 @@ def _json_value(value):
     return str(value)
 
 
+def _storable(text: str) -> str:
+    """Text the quarantine can hold: a lone surrogate a reason or record quotes is escaped."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _record(row: dict) -> str:
-    return json.dumps({k: _json_value(v) for k, v in row.items()}, ensure_ascii=False)
+    values = {k: _json_value(v) for k, v in row.items()}
+    return json.dumps({k: _storable(v) if isinstance(v, str) else v for k, v in values.items()}, ensure_ascii=False)
 
 
 def validate(frame: pd.DataFrame, dataset: Dataset, known: dict) -> Validated:
-    """Check every rule; ``known`` holds stored codes per dataset and ``unit_successors``."""
+    """Check every rule; ``known`` holds stored codes per dataset, ``unit_successors`` and
+    the SQL type of each of the dataset's columns in its table (``column_types``)."""
     reasons: dict[int, list[str]] = {}  # row position -> reasons; most rows have none
     typed: dict[str, Parsed] = {}
     for col in dataset.columns:
@@ -182,6 +226,10 @@ def validate(frame: pd.DataFrame, dataset: Dataset, known: dict) -> Validated:
             _add(reasons, np.flatnonzero(parsed.missing), f"missing required value: {col.name}")
         for pos in sorted(parsed.errors):
             reasons.setdefault(pos, []).append(parsed.errors[pos])
+    types = known.get("column_types") or {}
+    for col in dataset.columns:
+        for pos, reason in out_of_range(col, typed[col.name], types.get(col.name)).items():
+            reasons.setdefault(pos, []).append(reason)
     _check_references(dataset, typed, known, reasons)
     _check_duplicates(frame, dataset, typed, reasons)
     if dataset.name in ROW_RULES:
@@ -195,7 +243,7 @@ def validate(frame: pd.DataFrame, dataset: Dataset, known: dict) -> Validated:
     bad = pd.DataFrame({
         "source": raw[SOURCE_COLUMN].tolist(),
         "row_number": raw[ROW_COLUMN].astype("int64").tolist(),
-        "reason": ["; ".join(reasons[pos]) for pos in bad_rows.tolist()],
+        "reason": [_storable("; ".join(reasons[pos])) for pos in bad_rows.tolist()],
         "record": [_record(rec) for rec in raw[list(dataset.column_names)].to_dict("records")],
     })
     return Validated(good, bad)

@@ -71,6 +71,15 @@ def execute(con, name: str, **params) -> list[tuple]:
     return con.execute(read_sql(f"load/{name}"), params).fetchall()
 
 
+def column_types(con, table: str) -> dict[str, str]:
+    """Each column of a table and its SQL type as the database has it (``INTEGER``,
+    ``DECIMAL(9,3)``...): what a value must fit to be stored."""
+    return dict(con.execute(
+        "select column_name, data_type from duckdb_columns()"
+        " where database_name = current_database() and schema_name = current_schema() and table_name = ?",
+        [table]).fetchall())
+
+
 def known_codes(con, table: str, column: str) -> set[str]:
     """Every stored value of a code column (tables and columns from the registry)."""
     return {row[0] for row in con.execute(f"select {column} from {table}").fetchall()}

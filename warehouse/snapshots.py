@@ -13,6 +13,7 @@ import re
 import shutil
 import threading
 import time
+import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from config.settings import LOCAL_TZ
-from warehouse.db import read_sql
+from warehouse.db import DiskFull, disk_full, first_line, free_space, read_sql, remove_partials
 
 _PARAM = re.compile(r"\$([a-z0-9_]+)")
 
@@ -36,32 +37,67 @@ def _now_local() -> datetime:
 
 
 def publish(con: duckdb.DuckDBPyConnection, settings) -> str:
-    """Freeze the writer's current state as a new snapshot; return its version."""
+    """Freeze the writer's current state as a new snapshot; return its version.
+
+    A full disk (while the marts are rebuilt, the writer checkpointed or the copy written)
+    raises ``DiskFull`` saying so, after removing the half copy; the pointer, and so what
+    readers see, is left as it was, and the failure is a "snapshot" entry of the run log.
+    """
     from warehouse import models  # models need the calendar; keep import local to publish
 
-    models.rebuild(con, settings)
-    published_at = _now_local()
-    version = published_at.strftime("%Y%m%d-%H%M%S-%f")
-    con.execute(
-        "create or replace table snapshot_info as select $version as version, "
-        "cast($published_at as timestamp) as published_at",
-        {"version": version, "published_at": published_at},
-    )
-    con.execute("checkpoint")
-    settings.snapshots_dir.mkdir(parents=True, exist_ok=True)
-    target = settings.snapshots_dir / f"{version}.duckdb"
-    partial = target.with_suffix(".partial")
-    shutil.copyfile(settings.writer_path, partial)
-    os.replace(partial, target)
-    _write_pointer(settings.pointer_path, {
-        "version": version,
-        "file": target.name,
-        "published_at": published_at.isoformat(timespec="seconds"),
-        "models": models.fingerprint(),
-        "changes": _committed_changes(con),
-    })
+    remove_partials(settings)
+    version, step, partial = None, "rebuilding the marts", None
+    try:
+        models.rebuild(con, settings)
+        published_at = _now_local()
+        version = published_at.strftime("%Y%m%d-%H%M%S-%f")
+        con.execute(
+            "create or replace table snapshot_info as select $version as version, "
+            "cast($published_at as timestamp) as published_at",
+            {"version": version, "published_at": published_at},
+        )
+        step = "checkpointing the writer database"
+        con.execute("checkpoint")
+        settings.snapshots_dir.mkdir(parents=True, exist_ok=True)
+        target = settings.snapshots_dir / f"{version}.duckdb"
+        partial = target.with_suffix(".partial")
+        step = f"copying it to {target.name}"
+        shutil.copyfile(settings.writer_path, partial)
+        os.replace(partial, target)
+        step = "switching the pointer"
+        _write_pointer(settings.pointer_path, {
+            "version": version,
+            "file": target.name,
+            "published_at": published_at.isoformat(timespec="seconds"),
+            "models": models.fingerprint(),
+            "changes": _committed_changes(con),
+        })
+    except BaseException as exc:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        settings.pointer_path.with_suffix(".partial").unlink(missing_ok=True)
+        if not disk_full(exc):
+            raise
+        current = (read_pointer(settings) or {}).get("version")
+        reason = (f"disk full: the snapshot could not be published ({step}): {free_space(settings.snapshots_dir)};"
+                  f" readers keep {'snapshot ' + current if current else 'no snapshot'}; free some space and the"
+                  f" next run publishes ({first_line(exc)})")
+        _log_failed_publish(con, reason)
+        raise DiskFull(reason) from exc
     remove_old_snapshots(settings)
     return version
+
+
+def _log_failed_publish(con, reason: str) -> None:
+    """A "snapshot" entry of the run log for a publish that failed, when the database can
+    still take it (after a failed checkpoint DuckDB refuses everything until reopened)."""
+    at = _now_local()
+    try:
+        con.execute("insert into run_log (run_id, dataset, source, started_at, finished_at, status, error)"
+                    " values ($run_id, 'snapshot', 'publish', $at, $at, 'failed', $error)",
+                    {"run_id": uuid.uuid4().hex, "at": at, "error": reason})
+    except duckdb.Error:
+        pass
 
 
 def _committed_changes(con) -> int:

@@ -3,7 +3,10 @@
 The gate (``before_request``) lets through only static assets and the sign-in routes
 without a signed-in principal; everything else, Dash's own routes and callbacks
 included, needs one. A page, the page routing callback building it, and a callback its
-module registered need the right the page registered with (``dashboard.screens``). Past
+module registered need the right the page registered with (``dashboard.screens``). A
+callback request is judged by the callback it names (its ``output``), never by what its
+inputs claim, and must carry exactly that callback's inputs and states: anything else, and
+a callback no screen registered, is refused (400, 403) before any callback runs. Past
 the gate, what a principal may read is decided where data is read
 (``dashboard.context.scope`` and ``require``), not here: the gate is the first line, not
 the only one.
@@ -11,6 +14,7 @@ the only one.
 from __future__ import annotations
 
 import hmac
+import json
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -19,15 +23,16 @@ from urllib.parse import urlencode
 import dash
 import flask
 import flask_login
+from dash._utils import split_callback_id
 from flask.sessions import SecureCookieSessionInterface
-from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import BadRequest, MethodNotAllowed
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from appdb import audit
 from dashboard import context, screens
 from dashboard.auth import accounts, kiosk, sso
 from dashboard.auth.roles import for_kiosk, for_user
-from dashboard.auth.signin import db, ip, page_language, page_values, public, sign_in_as
+from dashboard.auth.signin import db, ip, page_language, page_values, public, session_of, sign_in_as, sign_out
 from dashboard.i18n import t
 from dashboard.navigation import remember_language, safe_next
 
@@ -81,19 +86,79 @@ def error(status: int, code: str, message_key: str):
     return flask.jsonify({"error": {"code": code, "message": t(message_key, language)}}), status
 
 
-def _page_asked(path: str) -> dict | None:
-    """The page a request would run: the page at its address, the page the routing callback
-    is asked to build, or the page whose module registered the callback asked for."""
+class BadCallback(ValueError):
+    """A callback request no screen sends: answered 400 before any callback runs."""
+
+
+def _fits(given, declared: dict) -> bool:
+    """Whether a request's input (or state) is the callback's declared one: the same id and
+    property, or for a pattern id (``{"type": "brief-retry", "id": ALL}``) components whose
+    ids fit the pattern (a list of them for ALL)."""
+    if declared["id"].startswith("{"):
+        pattern = json.loads(declared["id"])
+        return all(isinstance(item, dict) and item.get("property") == declared["property"]
+                   and isinstance(item.get("id"), dict) and set(item["id"]) == set(pattern)
+                   and all(isinstance(want, list) or item["id"][key] == want for key, want in pattern.items())
+                   for item in (given if isinstance(given, list) else [given]))
+    return isinstance(given, dict) and given.get("id") == declared["id"] \
+        and given.get("property") == declared["property"]
+
+
+def _check_shape(body, spec: dict) -> None:
+    """The request carries exactly the callback's inputs and states, in their order (Dash
+    hands them to the callback as its arguments by position), outputs as it declares them."""
+    for part in ("inputs", "state"):
+        given, declared = body.get(part, []), spec.get(part) or []
+        if not isinstance(given, list) or len(given) != len(declared) or not all(map(_fits, given, declared)):
+            raise BadCallback(f"{part} are not the callback's")
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(prop, str) for prop in changed):
+        raise BadCallback("changedPropIds")
+    outputs = body.get("outputs")
+    if outputs is not None:
+        declared = split_callback_id(body["output"])
+        declared = declared if isinstance(declared, list) else [declared]
+        given = outputs if isinstance(outputs, list) else [outputs]
+        if len(given) != len(declared) or not all(isinstance(o, dict) for o in given):
+            raise BadCallback("outputs are not the callback's")
+
+
+def _callback_page(body) -> tuple[dict | None, bool]:
+    """The screen a callback request needs the right of, and whether the request is the
+    page routing callback (which builds the page at the address it is given: that page's).
+
+    The callback is the one Dash runs, named by ``output``; the page is its module's, never
+    what the request's inputs claim. A request no screen's callback takes is a BadCallback.
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+        raise BadCallback("not a callback request")
+    spec = context.state()["dash"].callback_map.get(body["output"])
+    if spec is None or "callback" not in spec:  # none, or the browser's own (clientside)
+        raise BadCallback("no such callback")
+    _check_shape(body, spec)
+    declared = [{"id": i["id"], "property": i["property"]} for i in spec["inputs"]]
+    routing = {"id": PAGES_LOCATION, "property": "pathname"}
+    if routing in declared:
+        pathname = body["inputs"][declared.index(routing)].get("value")
+        if not isinstance(pathname, str):
+            raise BadCallback("pathname")
+        return screens.at(pathname), True
+    return dash.page_registry.get(getattr(spec["callback"], "__module__", None)), False
+
+
+def _page_asked(path: str) -> tuple[dict | None, bool]:
+    """The page a request would run and whether a screen must answer for it: the page at
+    its address, or the page whose callback (or page routing) is asked for."""
     if path != CALLBACKS:
-        return screens.at(path)
-    body = flask.request.get_json(silent=True)
-    if not isinstance(body, dict):
-        return None
-    for given in body.get("inputs") or []:
-        if isinstance(given, dict) and given.get("id") == PAGES_LOCATION and given.get("property") == "pathname":
-            return screens.at(given.get("value"))
-    callback = context.state()["dash"].callback_map.get(body.get("output"), {}).get("callback")
-    return dash.page_registry.get(getattr(callback, "__module__", None))
+        return screens.at(path), False
+    if flask.request.method != "POST":
+        return None, False
+    page, routing = _callback_page(flask.request.get_json(silent=True))
+    return page, not routing  # a callback that is no screen's is nobody's to run
+
+
+def _bad_request(problem=None):
+    return error(400, "bad_request", "auth.bad_request")
 
 
 def _gate():
@@ -117,7 +182,12 @@ def _gate():
         return error(401, "unauthenticated", "auth.required")
     # the user itself, not Flask-Login's proxy: work the request starts (a brief) acts for it later
     principal = context.enter(principal._get_current_object())
-    page = _page_asked(path)
+    try:
+        page, needs_page = _page_asked(path)
+    except BadCallback:
+        return _bad_request()
+    if needs_page and page is None:  # a server callback no screen registered: nobody may run it
+        return _refuse(principal, path)
     if page is not None and not principal.can(page["right"]):
         if path == "/":
             return flask.redirect(screens.home(principal))
@@ -167,18 +237,19 @@ def _policy(server: flask.Flask) -> str:
 
 def _load(session_id: str):
     """The principal a session names, while its account is active and its epoch current
-    (or its kiosk token unrevoked)."""
+    (or its kiosk token unrevoked), and while the server still holds the session itself."""
     kind, _, rest = session_id.partition(":")
     key, _, epoch = rest.partition(":")
     if not key.isdigit():
         return None
+    principal = None
     if kind == "user":
         row = accounts.find(db(), user_id=int(key))
-        return for_user(row) if row is not None and row.active and str(row.epoch) == epoch else None
-    if kind == "kiosk":
+        principal = for_user(row) if row is not None and row.active and str(row.epoch) == epoch else None
+    elif kind == "kiosk":
         row = kiosk.active(db(), token_id=int(key))
-        return for_kiosk(row) if row is not None else None
-    return None
+        principal = for_kiosk(row) if row is not None else None
+    return principal if principal is not None and session_of(principal) is not None else None
 
 
 @bp.after_request
@@ -215,10 +286,9 @@ def sign_in():
 
 
 @bp.route("/logout", methods=["POST"])
-def sign_out():
+def logout():
     audit.record(db(), "sign_out", actor=context.principal().label, ip=ip())
-    flask_login.logout_user()
-    flask.session.clear()
+    sign_out()  # the server forgets the session: a copy of the cookie signs nobody in
     return flask.redirect("/login")
 
 
@@ -308,3 +378,4 @@ def init_app(app: dash.Dash, settings) -> None:
         sso.init_app(server, settings)
     server.before_request(_gate)
     server.after_request(_headers)
+    server.register_error_handler(BadRequest, _bad_request)  # a value a callback refuses, a body not JSON

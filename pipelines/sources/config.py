@@ -50,7 +50,15 @@ class _Source(BaseModel):
         return self
 
 
-class SqlSource(_Source):
+class _Retried(_Source):
+    """A source across a network: what fails for a moment is tried again (``retry``)."""
+
+    retries: int = Field(5, ge=0, description="tries after the first when the source is down")
+    backoff_seconds: float = Field(1.0, ge=0, description="the first wait, doubled at each try")
+    max_backoff_seconds: float = Field(60, ge=0, description="the longest wait")
+
+
+class SqlSource(_Retried):
     kind: Literal["sql"]
     url: str | None = Field(None, description="SQLAlchemy URL")
     url_env: str | None = Field(None, description="environment variable holding the URL")
@@ -76,7 +84,7 @@ class SqlSource(_Source):
         return self.url
 
 
-class HttpSource(_Source):
+class HttpSource(_Retried):
     kind: Literal["http"]
     url: str
     items: str = Field("data", description="dotted path of the list of records in a page")
@@ -92,9 +100,6 @@ class HttpSource(_Source):
     header: str = Field("X-API-Key", description="header carrying the key (auth = header)")
     token_env: str | None = Field(None, description="environment variable holding the token or key")
     timeout_seconds: float = Field(30, gt=0)
-    retries: int = Field(5, ge=0)
-    backoff_seconds: float = Field(1.0, ge=0)
-    max_backoff_seconds: float = Field(60, ge=0)
 
     @model_validator(mode="after")
     def _auth(self):

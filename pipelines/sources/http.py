@@ -1,7 +1,8 @@
 """Records from a JSON API: pages followed by number or by next link, with retries.
 
-A 5xx answer, a refused connection, a timeout or a page that is not JSON is retried with exponential backoff; a
-``429`` waits as long as its ``Retry-After`` says. When the retries run out the run fails
+A 5xx answer, a refused connection, a timeout or a page that is not JSON is retried with
+exponential backoff (``pipelines.sources.retry``, shared with the SQL source); a ``429``
+waits as long as its ``Retry-After`` says. When the retries run out the run fails
 with the last problem named, and nothing of it is committed. ``file://`` URLs read JSON
 pages from disk (the demo's task feed) through the same code.
 """
@@ -20,6 +21,7 @@ from datetime import datetime, timezone
 import pandas as pd
 
 from pipelines import parse
+from pipelines.sources import retry
 from pipelines.sources.batch import Batch, SourceUnavailable
 from pipelines.sources.mapping import to_canonical
 
@@ -34,9 +36,10 @@ def _dig(item, path: str):
     return item
 
 
-def _retry_after(value: str | None, fallback: float) -> float:
+def _retry_after(value: str | None) -> float | None:
+    """The seconds a ``Retry-After`` asks for (a number or a date), None when it says nothing."""
     if not value:
-        return fallback
+        return None
     try:
         return max(0.0, float(value))
     except ValueError:
@@ -44,7 +47,7 @@ def _retry_after(value: str | None, fallback: float) -> float:
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return fallback
+        return None
     return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
@@ -57,16 +60,15 @@ def _with_params(url: str, params: dict) -> str:
 
 
 def fetch_json(source, url: str, sleep=time.sleep):
-    """One page as parsed JSON, retrying what is worth retrying."""
+    """One page as parsed JSON, retrying what is worth retrying (``retry.with_backoff``)."""
     headers = {"Accept": "application/json", "User-Agent": "opscenter-pipelines"}
     token = source.token()
     if source.auth == "bearer":
         headers["Authorization"] = f"Bearer {token}"
     elif source.auth == "header":
         headers[source.header] = token
-    problem = ""
-    for attempt in range(source.retries + 1):
-        wait = min(source.backoff_seconds * 2 ** attempt, source.max_backoff_seconds)
+
+    def attempt():
         try:
             request = urllib.request.Request(url, headers=headers)
             with urllib.request.urlopen(request, timeout=source.timeout_seconds) as response:
@@ -74,24 +76,23 @@ def fetch_json(source, url: str, sleep=time.sleep):
         except urllib.error.HTTPError as exc:
             problem = f"HTTP {exc.code} {exc.reason}"
             if exc.code == 429:
-                wait = min(_retry_after(exc.headers.get("Retry-After"), wait), source.max_backoff_seconds)
-            elif exc.code not in RETRY_STATUSES:
+                raise retry.TryAgain(problem, after=_retry_after(exc.headers.get("Retry-After"))) from None
+            if exc.code not in RETRY_STATUSES:
                 raise SourceUnavailable(f"{source.name}: GET {url} answered {problem}") from None
+            raise retry.TryAgain(problem) from None
         except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError) as exc:
             reason = getattr(exc, "reason", exc)
             problem = f"timed out after {source.timeout_seconds:g} s" if isinstance(
                 reason, (TimeoutError, socket.timeout)) else f"{type(reason).__name__}: {reason}"
             if url.startswith("file:"):
                 raise SourceUnavailable(f"{source.name}: cannot read {url}: {problem}") from None
-        else:
-            try:
-                return json.loads(body)
-            except ValueError as exc:  # a proxy's error page: worth another try
-                problem = f"not JSON ({exc}): {body[:80]!r}"
-        if attempt < source.retries:
-            sleep(wait)
-    raise SourceUnavailable(
-        f"{source.name}: GET {url} failed after {source.retries + 1} attempts: {problem}")
+            raise retry.TryAgain(problem) from None
+        try:
+            return json.loads(body)
+        except ValueError as exc:  # a proxy's error page: worth another try
+            raise retry.TryAgain(f"not JSON ({exc}): {body[:80]!r}") from None
+
+    return retry.with_backoff(attempt, source, f"{source.name}: GET {url}", sleep)
 
 
 def _page_urls(source, since) -> Iterator[str]:

@@ -18,6 +18,7 @@ from pipelines.files import UnreadableFile, read_rows
 from pipelines.records import DATASETS
 from pipelines.sources.batch import Batch
 from pipelines.sources.mapping import translate
+from pipelines.validate import key_values
 
 IGNORED_PREFIXES = ("~$", ".")  # Excel's lock files, hidden and partial uploads
 
@@ -70,7 +71,7 @@ def batches(source, since=None, on_total=None, processed=frozenset(), batch_rows
             continue
         for name, codes in source.values.items():
             frame[name] = translate(frame[name], codes)
-        own = set(frame[list(dataset.keys)].itertuples(index=False, name=None))
+        own = set(key_values(frame, dataset)) - {None}  # as the table holds them: however each file spells them
         if frames and (own & keys or sum(map(len, frames)) + len(frame) > batch_rows):
             yield flush()
         frames.append(frame)

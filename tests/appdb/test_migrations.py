@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,8 @@ from appdb.schema import metadata
 
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = ("users", "one_time_links", "kiosk_tokens", "api_clients", "api_usage", "audit_log", "briefs", "goc_outbox")
-LATER_TABLES = {"urgings", "urging_answers", "mail_outbox"}  # 0003: urging letters and the mail outbox
+LATER_TABLES = {"urgings", "urging_answers", "mail_outbox",  # 0003: urging letters and the mail outbox
+                "sessions"}  # 0004: sessions kept on the server
 
 # The previous release's schema, as its create_all emitted it (CreateTable and CreateIndex
 # of dashboard/auth/store.py and pipelines/goc/outbox.py), then its trigger files.
@@ -335,3 +337,23 @@ def test_workers_starting_together_migrate_once(url):
         assert version(engine) == [head()] and differences(engine) == []
     finally:
         engine.dispose()
+
+
+def test_the_sessions_revision_adds_its_table_to_a_database_of_the_baseline(url):
+    """A deployment of the baseline gains ``sessions`` (revision 0004), empty, its other rows
+    kept: its users sign in once more."""
+    before = previous_release(url)
+    db = open_db(url)
+    try:
+        assert "sessions" in inspect(db).get_table_names()
+        with db.connect() as connection:
+            assert connection.execute(text("select count(*) from sessions")).scalar_one() == 0
+        assert everything(db) == before
+        from appdb import sessions
+
+        token = sessions.start(db, user_id=1, ip="10.0.0.5")
+        assert sessions.current(db, token, idle=timedelta(hours=1)).user_id == 1
+        accounts.set_active(db, "quantri", False)  # ends its sessions
+        assert sessions.current(db, token, idle=timedelta(hours=1)) is None
+    finally:
+        db.dispose()

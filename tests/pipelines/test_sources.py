@@ -157,7 +157,7 @@ def test_sql_source_down_keeps_published_data(make_warehouse, canonical, tmp_pat
     settings = make_warehouse(
         _dossier_source("motcua", url=f"sqlite:///{database}", table="hs_ho_so"),
         {**_dossier_source("down", url="postgresql+psycopg://postgres@127.0.0.1:1/test", table="x"),
-         "freshness_minutes": 10})
+         "freshness_minutes": 10, "retries": 1, "backoff_seconds": 0.01})  # retried: tests/pipelines/test_sql_retry.py
     report = pull(settings)
     ok, down = report.results
     assert ok.status == "success" and report.version is not None
