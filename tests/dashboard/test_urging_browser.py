@@ -4,36 +4,23 @@ date) → send (the e-mail with the PDF arrives once) → the unit user answers 
 screen → the office sees the answer."""
 from __future__ import annotations
 
-import email
-import socket
-from email import policy
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from appdb import urgings
 from appdb.engine import open_db
 from dashboard.urging import letters
 from tests.dashboard.conftest import ensure_user, free_port, sign_in, start_app, wait_for
+from tests import smtp_inbox
 from warehouse.scope import Scope
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
 
 
 @pytest.fixture(scope="module")
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with smtp_inbox.serving() as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -5,18 +5,15 @@ without a contact address is reported; a unit user answers only its own letters,
 crafted answer to another's is refused and audited; a late answer is flagged."""
 from __future__ import annotations
 
-import email
-from email import policy
-import socket
 from datetime import date, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from appdb import audit, urgings
 from appdb.engine import open_db
 from dashboard.urging import mail, service
 from tests import urging_world as world
+from tests import smtp_inbox
 from warehouse.scope import Scope
 from warehouse.snapshots import Reader
 
@@ -24,28 +21,14 @@ OFFICE = "office1"
 EVERYTHING = Scope.everything()
 
 
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, email.message_from_bytes(envelope.content, policy=policy.default)))
-        return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    yield controller, inbox
-    controller.stop()
+    with smtp_inbox.serving() as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +92,7 @@ def test_nothing_is_sent_before_it_is_issued_and_each_letter_arrives_once(office
 
 
 def test_a_refused_connection_is_retried_and_nothing_is_sent_twice(office):
-    port = _free_port()  # nothing listens yet
+    port = smtp_inbox.free_port()  # nothing listens yet
     settings, engine = office(port)
     u1 = next(row for row in _drafts(settings, engine, units=["U1"]))
     service.issue(engine, settings, u1["id"], number="7", issued_on=world.D, actor=OFFICE, scope=EVERYTHING)
@@ -120,8 +103,8 @@ def test_a_refused_connection_is_retried_and_nothing_is_sent_twice(office):
     assert len(waiting) == 1 and waiting[0]["attempts"] == 1 and "Refused" in waiting[0]["last_error"]
     assert urgings.get(engine, u1["id"])["state"] == "issued"
 
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    inbox = smtp_inbox.Inbox()
+    controller = smtp_inbox.Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:
         assert mail.deliver(engine, settings)["sent"] == [f"urging:{u1['id']}"]
